@@ -1,0 +1,74 @@
+"""minigrad: a small numpy autograd engine that behaves like PyTorch's torch.autograd.
+
+`import minigrad as torch` runs ordinary autograd tutorial code and prints the same numbers.
+"""
+from . import autograd
+from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
+                        ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like)
+from ._dtype import (Size, bool, device, double, dtype, float, float16, float32, float64, half, int, int32, int64,
+                     long)
+from ._random import manual_seed, seed, initial_seed
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                       set_grad_enabled)
+from .ops import linalg as _linalg, shape as _shape
+from .tensor import Tensor, maximum, minimum, where
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(t):
+    return t.numel()
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dim."""
+    tensors = list(tensors)
+    return _shape.Cat.apply(dim, *tensors)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    """Join same-shaped tensors along a new dim."""
+    tensors = list(tensors)
+    return _shape.Stack.apply(dim, *tensors)
+
+
+def matmul(a, b):
+    return _linalg.matmul(a, b)
+
+
+def _method(name):
+    """A module-level function that calls the tensor method of the same name: torch.exp(x) is x.exp()."""
+    def function(input, *args, **kwargs):  # noqa: A002 - PyTorch's argument name
+        return getattr(input, name)(*args, **kwargs)
+    function.__name__ = name
+    function.__doc__ = f"torch.{name}(input, ...) is input.{name}(...)"
+    return function
+
+
+for _name in ("add sub mul div pow neg exp log sin cos tanh sigmoid relu abs sqrt rsqrt reciprocal sign square "
+              "clamp clip sum mean max min amax amin argmax argmin norm var std softmax log_softmax logsumexp "
+              "reshape flatten transpose t permute squeeze unsqueeze mm mv dot bmm allclose equal narrow select "
+              "split chunk unbind masked_fill detach clone").split():
+    globals()[_name] = _method(_name)
+del _name
+
+multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg  # noqa: F821
+
+
+def outer(a, b):
+    return a.unsqueeze(1) * b
+
+
+def lerp(start, end, weight):
+    return start + weight * (end - start)
+
+
+def get_default_dtype():
+    return float32

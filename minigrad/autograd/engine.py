@@ -1,0 +1,232 @@
+"""The backward pass.
+
+1. Plan: walk the graph from the roots (an explicit stack, no recursion) and count, for every node,
+   how many edges lead into it. With `targets`, keep only the nodes on a path to a target.
+2. Run: a node is ready once every edge into it has delivered; ready nodes run latest-created first
+   (a heap keyed by creation order, as PyTorch's engine does), so the order is deterministic.
+   Each node turns the gradients of its outputs into gradients of its inputs (local derivative x
+   incoming gradient); `unbroadcast` sums them back to each input's shape; fan-in adds them up.
+3. Gradients live in `buffers`, a dict local to the call. `.grad` is written only by AccumulateGrad
+   (leaves that require grad) and for tensors that called retain_grad().
+"""
+import heapq
+
+import numpy as np
+
+from .function import AccumulateGrad, zeros_for
+from .grad_mode import state
+
+observers = []  # callables(node, grad_outputs, grad_inputs): teaching tools watch each step here
+anomaly = {"enabled": False, "check_nan": True}
+
+
+def unbroadcast(grad, shape, node=None, index=0):
+    """Sum a broadcast gradient back to `shape`: over the leading extra dims, then over dims that were 1."""
+    gshape = grad._data.shape
+    if gshape == shape:
+        return grad
+    extra = len(gshape) - len(shape)
+    if extra < 0 or any(n != 1 and n != gshape[extra + i] for i, n in enumerate(shape)):
+        raise RuntimeError(f"Function {node.name() if node else 'backward'} returned an invalid gradient at index "
+                           f"{index} - got {list(gshape)} but expected shape compatible with {list(shape)}")
+    dims = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
+    if dims:
+        grad = grad.sum(dim=dims, keepdim=True)
+    return grad.reshape(shape) if extra else grad
+
+
+def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture=False):
+    """Backpropagate `seeds` from `roots` ((node, output_nr) pairs).
+
+    targets: None to reach every node; otherwise a set of (node, output_nr) slots. Only nodes on a
+    path to a target run. With capture=True the gradients arriving at the targets are returned
+    (autograd.grad) and no AccumulateGrad runs; otherwise leaves accumulate as usual.
+    """
+    target_nodes = None if targets is None else {node for node, _ in targets}
+    deps, runs = _plan([node for node, _ in roots], target_nodes, capture)
+    buffers = {}
+    for (node, nr), grad in zip(roots, seeds):
+        _add(buffers, node, nr, grad, create_graph)
+    ready = []
+    for node, _ in roots:
+        if deps.get(node, 0) == 0 and (-node._seq, node) not in ready:
+            heapq.heappush(ready, (-node._seq, node))
+    captured = {}
+    was_enabled = state.grad_enabled
+    state.grad_enabled = create_graph  # backward formulas record a graph only for create_graph
+    try:
+        while ready:
+            node = heapq.heappop(ready)[1]
+            grads = buffers.pop(node, None)
+            if grads is not None:
+                grads = _tensor_prehooks(node, grads)
+                if target_nodes is not None and node in target_nodes:
+                    for slot_node, nr in targets:
+                        if slot_node is node:
+                            captured[(node, nr)] = grads[nr]
+            if node not in runs:
+                continue
+            if type(node) is AccumulateGrad:
+                if grads is not None and grads[0] is not None:
+                    _accumulate(node.variable, grads[0], create_graph)
+                continue
+            grads_in = _run_node(node, grads) if grads is not None else None
+            for j, (child, nr) in enumerate(node.next_functions):
+                if child is None or child not in deps:
+                    continue
+                if grads_in is not None:
+                    grad = grads_in[node._arg_pos[j]]
+                    if grad is not None:
+                        _add(buffers, child, nr, _reduce(node, j, grad), create_graph)
+                deps[child] -= 1
+                if deps[child] == 0:
+                    heapq.heappush(ready, (-child._seq, child))
+            if not retain_graph:
+                node.release()
+    finally:
+        state.grad_enabled = was_enabled
+    return captured
+
+
+def _plan(roots, target_nodes, capture):
+    """Dependency counts of the nodes to visit, and the set of nodes whose backward must run."""
+    children = {}
+    order = []  # post-order: children before parents
+    stack = [(root, False) for root in dict.fromkeys(roots)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in children:
+            continue
+        kids = [child for child, _ in node.next_functions if child is not None]
+        children[node] = kids
+        stack.append((node, True))
+        stack.extend((child, False) for child in kids if child not in children)
+    if target_nodes is None:
+        keep = runs = set(children)
+    else:
+        runs, keep = set(), set()
+        for node in order:
+            if any(child in keep for child in children[node]):
+                runs.add(node)
+            if node in runs or node in target_nodes:
+                keep.add(node)
+            if node in target_nodes and type(node) is AccumulateGrad and not capture:
+                runs.add(node)
+    deps = {node: 0 for node in keep}
+    for node in runs:
+        for child in children[node]:
+            if child in keep:
+                deps[child] += 1
+    return deps, runs
+
+
+def _add(buffers, node, nr, grad, create_graph):
+    """Fan-in: gradients reaching the same output of a node add up."""
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * _num_outputs(node)
+    current = slots[nr]
+    slots[nr] = grad if current is None else current + grad
+
+
+def _num_outputs(node):
+    meta = getattr(node, "_outputs_meta", None)
+    return len(meta) if meta else 1
+
+
+def _tensor_prehooks(node, grads):
+    """Hooks registered on the tensors this node produced, then retain_grad (after the hooks)."""
+    if type(node) is AccumulateGrad:
+        hooks = node.variable._hooks
+        if hooks:
+            grads = [_call_tensor_hooks(hooks, grads[0])]
+        return grads
+    if node._tensor_prehooks:
+        grads = list(grads)
+        for nr, hooks in node._tensor_prehooks.items():
+            if grads[nr] is not None and hooks:
+                grads[nr] = _call_tensor_hooks(hooks, grads[nr])
+    if node._retained:
+        for nr, ref in node._retained.items():
+            tensor = ref()
+            if tensor is not None and grads[nr] is not None:
+                _accumulate_retained(tensor, grads[nr])
+    return grads
+
+
+def _call_tensor_hooks(hooks, grad):
+    for fn in list(hooks.values()):
+        result = fn(grad)
+        if result is not None:
+            if result.shape != grad.shape:
+                raise RuntimeError(f"hook '{getattr(fn, '__name__', 'hook')}' has changed the size of value")
+            grad = result
+    return grad
+
+
+def _run_node(node, grads):
+    if node._prehooks:
+        for fn in list(node._prehooks.values()):
+            result = fn(tuple(grads))
+            if result is not None:
+                grads = list(result)
+    if node.materialize_grads and any(g is None for g in grads):
+        grads = [g if g is not None else zeros_for(meta) for g, meta in zip(grads, node._outputs_meta)]
+    grads_in = node.apply_backward(grads)
+    if anomaly["enabled"] and anomaly["check_nan"]:
+        _check_nan(node, grads_in)
+    if node._hooks:
+        tensor_grads = tuple(grads_in[i] for i in node._arg_pos)
+        for fn in list(node._hooks.values()):
+            result = fn(tensor_grads, tuple(grads))
+            if result is not None:
+                tensor_grads = tuple(result)
+        grads_in = list(grads_in)
+        for i, g in zip(node._arg_pos, tensor_grads):
+            grads_in[i] = g
+    for observe in observers:
+        observe(node, tuple(grads), tuple(grads_in[i] for i in node._arg_pos))
+    return grads_in
+
+
+def _check_nan(node, grads_in):
+    for i, g in enumerate(grads_in):
+        if g is not None and np.isnan(g._data).any():
+            message = f"Function '{node.name()}' returned nan values in its {i}th output."
+            trace = node.__dict__.get("_forward_trace")
+            if trace:
+                message += "\nThe forward call that created it:\n" + trace
+            raise RuntimeError(message)
+
+
+def _reduce(node, j, grad):
+    shape, dtype = node._input_meta[j]
+    if grad._data.shape != shape:
+        grad = unbroadcast(grad, shape, node, node._arg_pos[j])
+    if grad._data.dtype != dtype:
+        grad = grad._cast(dtype)
+    return grad
+
+
+def _accumulate(variable, grad, create_graph):
+    """AccumulateGrad: the leaf's .grad becomes grad, or grad is added to it."""
+    from ..ops.misc import CopyBackwards
+    current = variable._grad
+    if current is None:
+        variable._grad = CopyBackwards.apply(grad) if create_graph else grad._copy_detached()
+    elif create_graph or current._requires_grad:
+        variable._grad = current + grad
+    else:
+        current._data += grad._data  # in place, like PyTorch: the same .grad object keeps accumulating
+    hooks = variable._post_accumulate_hooks
+    if hooks:
+        for fn in list(hooks.values()):
+            fn(variable)
+
+
+def _accumulate_retained(tensor, grad):
+    current = tensor._grad
+    tensor._grad = grad._copy_detached() if current is None else current + grad.detach()

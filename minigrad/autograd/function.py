@@ -1,0 +1,405 @@
+"""Function (the op API learners write in lesson 09) and the backward nodes it creates.
+
+Every op in minigrad is a `Function` subclass with static `forward(ctx, *args)` and
+`backward(ctx, *grad_outputs)`. `Function.apply` runs forward with grad mode off and, when some
+input requires grad, returns outputs whose `grad_fn` is a new node: the `ctx` that forward saw.
+The node remembers where each input's gradient goes (`next_functions`) and what forward saved.
+"""
+import itertools
+
+import numpy as np
+
+from .grad_mode import state
+
+_creation_order = itertools.count()  # node ids for deterministic ordering: never id()
+ACCUMULATE_PRIORITY = 1 << 62  # leaves accumulate as soon as they are ready, as in PyTorch
+
+SAVED_FREED_ERROR = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they "
+    "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+    "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second "
+    "time or if you need to access saved tensors after calling backward.")
+
+
+class RemovableHandle:
+    """Returned by register_hook: `.remove()` unregisters the hook."""
+
+    _ids = itertools.count()
+
+    def __init__(self, hooks):
+        self._hooks = hooks
+        self.id = next(RemovableHandle._ids)
+
+    def remove(self):
+        self._hooks.pop(self.id, None)
+
+
+def add_hook(hooks, fn):
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = fn
+    return handle
+
+
+class Node:
+    """A node of the backward graph (a tensor's `grad_fn`)."""
+
+    __slots__ = ("__dict__", "__weakref__", "next_functions", "_seq", "_saved", "_saved_versions",
+                 "_saved_outputs", "needs_input_grad", "_input_meta", "_arg_pos", "_outputs_meta",
+                 "_hooks", "_prehooks", "_tensor_prehooks", "_retained", "_non_differentiable",
+                 "_dirty", "materialize_grads")
+
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def metadata(self):
+        meta = self.__dict__.get("_metadata")
+        if meta is None:
+            meta = self.__dict__["_metadata"] = {}
+        return meta
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node's backward; it may return new grad_inputs."""
+        if self._hooks is None:
+            self._hooks = {}
+        return add_hook(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) runs before this node's backward; it may return new grad_outputs."""
+        if self._prehooks is None:
+            self._prehooks = {}
+        return add_hook(self._prehooks, fn)
+
+    def __call__(self, *grad_outputs):
+        """Run this node's backward on the given gradients (no engine, no reduction)."""
+        grads = self.apply_backward(grad_outputs)
+        return tuple(grads[i] for i in self._arg_pos)
+
+
+class BackwardNode(Node):
+    """The node of one `Function.apply` call; it is also the `ctx` its forward and backward receive."""
+
+    __slots__ = ()
+    _forward_cls = None
+
+    def __init__(self):
+        self._seq = next(_creation_order)
+        self._saved = None
+        self._saved_versions = None
+        self._saved_outputs = None
+        self._hooks = None
+        self._prehooks = None
+        self._tensor_prehooks = None
+        self._retained = None
+        self._non_differentiable = None
+        self._dirty = None
+        self.materialize_grads = True
+
+    # ---- the ctx API used inside forward/backward ----
+    def save_for_backward(self, *tensors):
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
+                                f"{type(t).__name__}")
+        self._saved = tensors
+
+    @property
+    def saved_tensors(self):
+        saved = self._saved
+        if saved is None:
+            return ()
+        if saved is _FREED:
+            raise RuntimeError(SAVED_FREED_ERROR)
+        if self._saved_versions is not None:
+            _check_versions(self)
+        if self._saved_outputs is None:
+            return saved
+        return tuple(self._unpack_output(i) if isinstance(t, _OutputSlot) else t for i, t in enumerate(saved))
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_differentiable = tensors
+
+    def mark_dirty(self, *tensors):
+        self._dirty = tensors
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = bool(value)
+
+    # ---- used by the engine ----
+    def apply_backward(self, grad_outputs):
+        """Call the Function's backward; return one gradient (or None) per forward argument."""
+        result = self._forward_cls.backward(self, *grad_outputs)
+        if not isinstance(result, tuple):
+            result = (result,)
+        expected = len(self.needs_input_grad)
+        if len(result) != expected:
+            if len(result) > expected and all(g is None for g in result[expected:]):
+                return result[:expected]
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
+                               f"(expected {expected}, got {len(result)})")
+        return result
+
+    def release(self):
+        """Free what forward saved (called after backward unless retain_graph)."""
+        if self._saved:  # ops that saved nothing can run backward again, as in PyTorch
+            self._saved = _FREED
+            self._saved_outputs = None
+
+    def _unpack_output(self, index):
+        slot = self._saved[index]
+        data, counter = self._saved_outputs[slot.output_nr]
+        t = Tensor._make(data)
+        t._version_counter = counter
+        t.grad_fn = self
+        t._output_nr = slot.output_nr
+        t._requires_grad = True
+        return t
+
+
+class _OutputSlot:
+    """Stands in for an output that forward saved; the node keeps its array, not the tensor (no cycle)."""
+
+    __slots__ = ("output_nr",)
+
+    def __init__(self, output_nr):
+        self.output_nr = output_nr
+
+
+class _Freed(tuple):
+    pass
+
+
+_FREED = _Freed()
+
+
+def _check_versions(node):
+    for t, version in zip(node._saved, node._saved_versions):
+        if t is None:
+            continue
+        if isinstance(t, _OutputSlot):
+            counter = node._saved_outputs[t.output_nr][1]
+            current = counter.value if counter is not None else 0
+        else:
+            current = t._version
+        if current != version:
+            raise RuntimeError(_version_error(node, t, current, version))
+
+
+def _version_error(node, t, current, expected):
+    if isinstance(t, _OutputSlot):
+        data = node._saved_outputs[t.output_nr][0]
+        desc = f"{_type_name(data)} [{', '.join(map(str, data.shape))}]]"
+        where = f", which is output {t.output_nr} of {_op_name(node.name())},"
+    else:
+        desc = f"{t.type()} [{', '.join(map(str, t.shape))}]]"
+        where = "" if t.grad_fn is None else f", which is output {t._output_nr} of {_op_name(t.grad_fn.name())},"
+    return (f"one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: [{desc}{where} is at version {current}; expected version {expected} instead. Hint: "
+            f"enable anomaly detection to find the operation that failed to compute its gradient, with "
+            f"torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _op_name(node_name):
+    for suffix in ("Backward0", "Backward1", "Backward2", "Backward"):
+        if node_name.endswith(suffix):
+            return node_name[: -len(suffix)]
+    return node_name
+
+
+def _type_name(array):
+    from .._dtype import from_numpy_dtype
+    return from_numpy_dtype(array.dtype)._type_name
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf that requires grad: adds the incoming gradient into `variable.grad`."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self._seq = ACCUMULATE_PRIORITY + next(_creation_order)
+        self.variable = variable
+        self.next_functions = ()
+        self._hooks = None
+        self._prehooks = None
+        self._tensor_prehooks = None
+        self._retained = None
+        self._saved = None
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def release(self):
+        pass
+
+
+class FunctionMeta(type):
+    """Gives every Function subclass its own backward-node class, named as PyTorch names it."""
+
+    def __init__(cls, name, bases, namespace):
+        super().__init__(name, bases, namespace)
+        builtin = "node_name" in namespace
+        node_name = namespace["node_name"] if builtin else name + "Backward"
+        # built-in nodes print like PyTorch's C++ ones: <MulBackward0 object at 0x...>
+        module = "builtins" if builtin else "torch.autograd.function"
+        cls._node_cls = type(node_name, (BackwardNode,), {"__slots__": (), "_forward_cls": cls,
+                                                          "__module__": module,
+                                                          "number_inputs": getattr(cls, "number_inputs", False)})
+
+
+class Function(metaclass=FunctionMeta):
+    """Base class of differentiable operations: subclass it and write static forward and backward.
+
+    forward(ctx, *args) computes the result (grad mode is off inside) and may call
+    `ctx.save_for_backward(*tensors)`; backward(ctx, *grad_outputs) returns one gradient per
+    forward argument (None where there is none). Call it as `MyFunction.apply(*args)`.
+    """
+
+    is_view = False  # built-in view ops (reshape, transpose, ...) set this: output shares the input's memory
+    number_inputs = False  # built-in arithmetic sets this: Python numbers count as inputs without gradient
+
+    def __init__(self, *args, **kwargs):
+        import warnings
+        warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions are all static, "
+                      "so you should invoke them on the class itself. Instantiating an autograd function will "
+                      "raise an error in a future version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
+                           "new-style autograd function with static forward method. (Example: "
+                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
+    @staticmethod
+    def forward(ctx, *args):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args):
+        return _apply(cls, args)
+
+
+def once_differentiable(backward):
+    """Decorator for a backward that is not itself differentiable: its gradients carry no graph."""
+    import functools
+
+    from .grad_mode import no_grad
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grad_outputs):
+        with no_grad():
+            return backward(ctx, *(g.detach() if g is not None else None for g in grad_outputs))
+    return wrapper
+
+
+def zeros_for(meta):
+    """A zero gradient for an output nobody used (PyTorch materializes these)."""
+    shape, dtype = meta
+    return Tensor._make(np.zeros(shape, dtype))
+
+
+Tensor = None  # set by minigrad.tensor once the class exists (the two modules need each other)
+
+
+def _apply(cls, args):
+    """Run forward with grad mode off; if an input requires grad, connect the outputs to a new node."""
+    grad_on = state.grad_enabled
+    ctx = cls._node_cls()
+    if grad_on:
+        needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+        record = True in needs
+    else:
+        needs = (False,) * len(args)
+        record = False
+    ctx.needs_input_grad = needs
+    state.grad_enabled = False
+    try:
+        result = cls.forward(ctx, *args)
+    finally:
+        state.grad_enabled = grad_on
+    multiple = isinstance(result, tuple)
+    outputs = tuple(_as_output(o, args, ctx) for o in (result if multiple else (result,)))
+    if ctx._dirty:
+        _check_dirty(ctx)
+    if cls.is_view:  # the output shares the input's memory, so it shares its version counter too
+        source = args[0]
+        for out in outputs:
+            out._version_counter = source._shared_version_counter()
+            out._base = source._base if source._base is not None else source
+    if record:
+        _connect(ctx, args, outputs)
+    return outputs if multiple else outputs[0]
+
+
+def _as_output(value, args, ctx):
+    if isinstance(value, (np.ndarray, np.generic)):  # 0-d numpy results come back as scalars
+        return Tensor._make(value)
+    if not isinstance(value, Tensor):
+        return value
+    if ctx._dirty and any(value is d for d in ctx._dirty):
+        value._bump_version()
+        return value
+    if any(value is a for a in args):  # `return x` gives a new tensor object, as in PyTorch
+        return value._alias()
+    return value
+
+
+def _check_dirty(ctx):
+    for t in ctx._dirty:
+        if t.grad_fn is None and t._requires_grad and state.grad_enabled:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+
+
+def _connect(ctx, args, outputs):
+    if ctx.number_inputs:  # `x * 2`: the number is an input with no gradient, listed as (None, 0)
+        arg_pos = tuple([i for i, a in enumerate(args) if isinstance(a, (Tensor, int, float))])
+    else:
+        arg_pos = tuple([i for i, a in enumerate(args) if isinstance(a, Tensor)])
+    ctx._arg_pos = arg_pos
+    ctx.next_functions = tuple([args[i]._edge() if isinstance(args[i], Tensor) else (None, 0) for i in arg_pos])
+    ctx._input_meta = tuple([(args[i]._data.shape, args[i]._data.dtype) if isinstance(args[i], Tensor) else None
+                             for i in arg_pos])
+    non_diff = ctx._non_differentiable or ()
+    for nr, out in enumerate(outputs):
+        if isinstance(out, Tensor) and out._data.dtype.kind == "f" and not any(out is n for n in non_diff):
+            out.grad_fn = ctx
+            out._output_nr = nr
+            out._requires_grad = True
+    ctx._outputs_meta = tuple([(o._data.shape, o._data.dtype) for o in outputs]) if len(outputs) > 1 else None
+    saved = ctx._saved
+    if saved:
+        _pack_saved(ctx, saved, outputs)
+
+
+def _pack_saved(ctx, saved, outputs):
+    packed, versions = list(saved), []
+    for i, t in enumerate(saved):
+        if t is None:
+            versions.append(0)
+            continue
+        if t._inference:
+            raise RuntimeError(INFERENCE_SAVE_ERROR)
+        for nr, out in enumerate(outputs):
+            if t is out:  # keep the output's array, not the tensor: the tensor points at this node
+                if ctx._saved_outputs is None:
+                    ctx._saved_outputs = {}
+                ctx._saved_outputs[nr] = (out._data, out._shared_version_counter())
+                packed[i] = _OutputSlot(nr)
+                break
+        versions.append(t._version)
+    ctx._saved = tuple(packed)
+    ctx._saved_versions = tuple(versions)
+
+
+INFERENCE_SAVE_ERROR = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use "
+    "it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
+
+
+__all__ = ["Function", "Node", "BackwardNode", "AccumulateGrad", "once_differentiable", "RemovableHandle",
+           "state"]

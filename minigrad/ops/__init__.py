@@ -1,0 +1,1 @@
+"""minigrad's differentiable operations, each a Function (see minigrad/autograd/function.py)."""

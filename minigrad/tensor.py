@@ -1,0 +1,1074 @@
+"""Tensor: one numpy array plus what autograd needs to know about it.
+
+Attributes as in PyTorch: `data`, `grad`, `requires_grad`, `grad_fn` (the node that made it, None for
+leaves), `is_leaf`, `shape`, `dtype`, `device`. Every math method is a one-liner that applies an op
+from minigrad/ops; the ops hold the forward and backward formulas.
+"""
+import warnings
+import weakref
+
+import numpy as np
+
+from . import _dtype
+from ._printing import dtype_suffix, format_tensor
+from .autograd import function as _function
+from .autograd.function import AccumulateGrad, add_hook
+from .autograd.grad_mode import state
+from .ops import linalg, misc, pointwise as pw, reduce as red, shape as sh
+
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+    "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+    "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_INPLACE_ERROR = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
+
+
+class _VersionCounter:
+    """How many in-place changes a tensor's memory has seen; shared by views and detach()."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = 0
+
+
+class Tensor:
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_version_counter", "_base",
+                 "__dict__", "__weakref__")
+    __array_ufunc__ = None  # numpy hands `np.float64(2) * t` over to Tensor.__rmul__
+    # rarely set, so they live in the instance dict only when used; these are the defaults
+    _hooks = None
+    _post_accumulate_hooks = None
+    _retains_grad = False
+    _accumulator = None
+    _inference = False
+    _tangent = None
+
+    def __init__(self, *args):
+        """`Tensor([1, 2])` makes a float32 tensor from data; `Tensor(2, 3)` a (2, 3) tensor of zeros."""
+        if len(args) == 1 and not isinstance(args[0], int):
+            array = np.asarray(_from_data(args[0]), dtype=np.float32)
+        else:
+            array = np.zeros(args, dtype=np.float32)
+        self._init(array)
+
+    def _init(self, array):
+        self._data = array
+        self._requires_grad = False
+        self.grad_fn = None
+        self._output_nr = 0
+        self._grad = None
+        self._version_counter = None
+        self._base = None
+        if state.inference:
+            self._inference = True
+
+    @staticmethod
+    def _make(array):
+        """Wrap a numpy array (no copy): the fast constructor every op uses."""
+        t = _new_tensor(Tensor)
+        t._init(array if type(array) is np.ndarray else np.asarray(array))
+        return t
+
+    _make_like = _make
+
+    # ---- autograd state ----
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables." + (
+                "" if value else " If you want to use a computed variable in a subgraph that doesn't require "
+                "differentiation use var_no_grad = var.detach()."))
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and self._inference and not state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   "the same size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_c_name(value.dtype)}' to a tensor with "
+                    f"grad_dtype '{self.dtype._short}'. The gradient must match the tensor's grad_dtype (defaults "
+                    "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, "
+                    "or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match.")
+        self._grad = value
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in .grad after backward (leaves keep theirs anyway)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        node = self.grad_fn
+        if node._retained is None:
+            node._retained = {}
+        node._retained[self._output_nr] = weakref.ref(self)
+        self._retains_grad = True
+
+    def register_hook(self, hook):
+        """hook(grad) runs when this tensor's gradient is computed; returning a tensor replaces it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = {}
+            return add_hook(self._hooks, hook)
+        node = self.grad_fn
+        if node._tensor_prehooks is None:
+            node._tensor_prehooks = {}
+        return add_hook(node._tensor_prehooks.setdefault(self._output_nr, {}), hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """hook(tensor) runs after a leaf's .grad has been updated."""
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = {}
+        return add_hook(self._post_accumulate_hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor w.r.t. the graph leaves and accumulate it into their .grad."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def _edge(self):
+        """Where this tensor's gradient goes: (its grad_fn, output index), its leaf's AccumulateGrad, or None."""
+        if not self._requires_grad:
+            return (None, 0)
+        if self.grad_fn is not None:
+            return (self.grad_fn, self._output_nr)
+        acc = self._accumulator() if self._accumulator is not None else None
+        if acc is None:  # one AccumulateGrad per leaf, reused; the leaf holds it weakly (the graph holds it)
+            acc = AccumulateGrad(self)
+            self._accumulator = weakref.ref(acc)
+        return (acc, 0)
+
+    # ---- data access ----
+    @property
+    def data(self):
+        """The same memory as a tensor with no history (changes through it are not version-tracked)."""
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
+    def _version(self):
+        counter = self._version_counter
+        return counter.value if counter is not None else 0
+
+    def _shared_version_counter(self):
+        if self._version_counter is None:
+            self._version_counter = _VersionCounter()
+        return self._version_counter
+
+    def _bump_version(self):
+        self._shared_version_counter().value += 1
+
+    def _alias(self):
+        """A new tensor object on the same memory, history and version counter."""
+        t = Tensor._make(self._data)
+        t._version_counter = self._shared_version_counter()
+        t._base = self._base
+        t.grad_fn, t._output_nr, t._requires_grad = self.grad_fn, self._output_nr, self._requires_grad
+        if t.grad_fn is None and self._requires_grad:
+            t._accumulator = self._accumulator
+            t.__dict__["_leaf_of"] = self
+        return t
+
+    def _copy_detached(self):
+        return Tensor._make(self._data.copy())
+
+    def _cast(self, np_dtype):
+        return misc.ToCopy.apply(self, np.dtype(np_dtype)) if self._requires_grad else \
+            Tensor._make(self._data.astype(np_dtype))
+
+    def detach(self):
+        """Same memory and version counter, no history, requires_grad=False."""
+        t = Tensor._make(self._data)
+        t._version_counter = self._shared_version_counter()
+        return t
+
+    def detach_(self):
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
+                "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
+                "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def clone(self):
+        return misc.Clone.apply(self)
+
+    def contiguous(self):
+        return self
+
+    def is_contiguous(self):
+        return self._data.flags.c_contiguous
+
+    def numpy(self, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array.astype(dtype) if dtype is not None else array
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    # ---- shape and type ----
+    @property
+    def shape(self):
+        return _dtype.Size(self._data.shape)
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self._data.shape[dim]
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    @property
+    def dtype(self):
+        return _dtype.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return _dtype.cpu
+
+    @property
+    def is_cuda(self):
+        return False
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_inference(self):
+        return self._inference
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return self.dtype._type_name
+        return self.to(dtype)
+
+    def to(self, *args, **kwargs):
+        """to(dtype), to(device), to(other_tensor): a converted tensor, or self when nothing changes."""
+        target = kwargs.get("dtype")
+        for arg in args:
+            if isinstance(arg, _dtype.dtype):
+                target = arg
+            elif isinstance(arg, Tensor):
+                target = arg.dtype
+            else:
+                _dtype.device(arg)  # only the CPU exists: a clear error for anything else
+        if target is None or target is self.dtype:
+            return self
+        return misc.ToCopy.apply(self, target.numpy)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def cpu(self):
+        return self
+
+    # ---- printing ----
+    def __repr__(self, prefix="tensor("):
+        suffixes = [dtype_suffix(self._data.dtype, empty=self._data.size == 0)]
+        if self._tangent is not None:
+            suffixes.append("tangent=" + repr(self._tangent))
+        if self.grad_fn is not None:
+            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self._requires_grad:
+            suffixes.append("requires_grad=True")
+        return format_tensor(self._data, suffixes, prefix=prefix)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
+
+    # ---- Python protocol ----
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self._data)
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self._data)))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data)
+
+    def __float__(self):
+        return float(self._scalar())
+
+    def __int__(self):
+        return int(self._scalar())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iu":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._scalar())
+
+    def _scalar(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
+
+    __hash__ = object.__hash__
+
+    # ---- arithmetic: each operator applies one op ----
+    def __add__(self, other):
+        return _binary(pw.Add, self, other)
+
+    def __radd__(self, other):
+        return _binary(pw.Add, self, other)
+
+    def __sub__(self, other):
+        return _binary(pw.Sub, self, other)
+
+    def __rsub__(self, other):
+        a, s = _with_number(self, other)
+        return pw.Rsub.apply(a, s)
+
+    def __mul__(self, other):
+        return _binary(pw.Mul, self, other)
+
+    def __rmul__(self, other):
+        return _binary(pw.Mul, self, other)
+
+    def __truediv__(self, other):
+        return _binary(pw.Div, self, other, true_division=True)
+
+    def __rtruediv__(self, other):
+        a, s = _with_number(self, other, true_division=True)
+        return pw.Mul.apply(pw.Reciprocal.apply(a), s)  # PyTorch computes 2 / x as x.reciprocal() * 2
+
+    def __floordiv__(self, other):
+        return Tensor._make(np.floor_divide(self._data, _array_of(other)))
+
+    def __mod__(self, other):
+        return Tensor._make(np.mod(self._data, _array_of(other)))
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Tensor):
+            return _binary(pw.PowTensor, self, exponent)
+        a, e = _with_number(self, exponent)
+        return pw.Pow.apply(a, e)
+
+    def __rpow__(self, base):
+        a, s = _with_number(self, base)
+        return pw.RPow.apply(a, s)
+
+    def __neg__(self):
+        return pw.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return pw.Abs.apply(self)
+
+    def __matmul__(self, other):
+        return linalg.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return linalg.matmul(_as_tensor(other), self)
+
+    # comparisons and logic: boolean results, no gradient
+    def __eq__(self, other):
+        return _compare(np.equal, self, other)
+
+    def __ne__(self, other):
+        return _compare(np.not_equal, self, other)
+
+    def __lt__(self, other):
+        return _compare(np.less, self, other)
+
+    def __le__(self, other):
+        return _compare(np.less_equal, self, other)
+
+    def __gt__(self, other):
+        return _compare(np.greater, self, other)
+
+    def __ge__(self, other):
+        return _compare(np.greater_equal, self, other)
+
+    def __and__(self, other):
+        return _compare(np.logical_and if self._data.dtype.kind == "b" else np.bitwise_and, self, other)
+
+    def __or__(self, other):
+        return _compare(np.logical_or if self._data.dtype.kind == "b" else np.bitwise_or, self, other)
+
+    def __xor__(self, other):
+        return _compare(np.logical_xor if self._data.dtype.kind == "b" else np.bitwise_xor, self, other)
+
+    def __invert__(self):
+        return Tensor._make(~self._data)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    # in-place operators: x += y is x.add_(y)
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    # ---- indexing ----
+    def __getitem__(self, key):
+        key = _index_key(key)
+        try:
+            return sh.index_op(key).apply(self, key)
+        except IndexError as error:
+            raise IndexError(str(error).replace("axis", "dimension")) from None
+
+    def __setitem__(self, key, value):
+        key = _index_key(key)
+        value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
+        if state.grad_enabled and (self._requires_grad or value._requires_grad):
+            self._check_inplace(VIEW_INPLACE_ERROR)
+            self._write_result(sh.IndexPut.apply(self._alias(), value, key))
+        else:
+            self._check_inplace(VIEW_INPLACE_ERROR)
+            self._data[key] = value._data
+            self._bump_version()
+
+    # ---- in-place ops: compute out of place, then write into this tensor's memory ----
+    def _check_inplace(self, leaf_error=LEAF_INPLACE_ERROR):
+        if self._inference and not state.inference:
+            raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make "
+                               "a clone to get a normal tensor before doing inplace update.See "
+                               "https://github.com/pytorch/rfcs/pull/17 for more details.")
+        if not state.grad_enabled:
+            return
+        if self._requires_grad and self.grad_fn is None:
+            raise RuntimeError(VIEW_INPLACE_ERROR if self._base is not None else leaf_error)
+        base = self._base
+        if base is not None and base._requires_grad:
+            if base.grad_fn is None:
+                raise RuntimeError(VIEW_INPLACE_ERROR)
+            raise RuntimeError("minigrad does not track in-place changes made through a view of a tensor that "
+                               "requires grad; use an out-of-place op (e.g. y = y * 2) instead")
+
+    def _inplace(self, op, *args):
+        self._check_inplace()
+        records = state.grad_enabled and (self._requires_grad or any(
+            isinstance(a, Tensor) and a._requires_grad for a in args))
+        if records and self._base is not None:
+            raise RuntimeError("minigrad does not track in-place changes made through a view; use an out-of-place "
+                               "op instead")
+        result = op(self._alias() if records else self, *args)
+        return self._write_result(result)
+
+    def _write_result(self, result):
+        if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
+            raise RuntimeError(f"result type {result.dtype._short} can't be cast to the desired output type "
+                               f"{self.dtype._short}")
+        if result._data.shape != self._data.shape:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
+        self._data[...] = result._data
+        self._bump_version()
+        if result.grad_fn is not None:  # this tensor is now the output of the op's node
+            self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
+        return self
+
+    def add_(self, other, alpha=1):
+        return self._inplace(lambda s, o: s + o * alpha if alpha != 1 else s + o, other)
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(lambda s, o: s - o * alpha if alpha != 1 else s - o, other)
+
+    def mul_(self, other):
+        return self._inplace(Tensor.__mul__, other)
+
+    def div_(self, other):
+        return self._inplace(Tensor.__truediv__, other)
+
+    def pow_(self, exponent):
+        return self._inplace(Tensor.__pow__, exponent)
+
+    def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
+        return self._inplace(Tensor.clamp, min, max)
+
+    clip_ = clamp_
+
+    def relu_(self):
+        return self._inplace(Tensor.relu)
+
+    def copy_(self, src):
+        src = _as_tensor(src)
+        return self._inplace(lambda s, o: o.expand(s.shape)._cast(s._data.dtype) if o.dtype is not s.dtype
+                             else o.expand(s.shape) + 0 * s if o._requires_grad and s._requires_grad
+                             else o.expand(s.shape).clone(), src)
+
+    def zero_(self):
+        self._check_inplace()
+        self._data[...] = 0
+        self._bump_version()
+        self.grad_fn, self._requires_grad = None, self._requires_grad and self.grad_fn is None
+        return self
+
+    def fill_(self, value):
+        self._check_inplace()
+        self._data[...] = value.item() if isinstance(value, Tensor) else value
+        self._bump_version()
+        return self
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        from . import _random
+        self._check_inplace()
+        _random.uniform_(self._data, a, b, generator=generator)
+        self._bump_version()
+        return self
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        from . import _random
+        self._check_inplace()
+        _random.normal_(self._data, mean, std, generator=generator)
+        self._bump_version()
+        return self
+
+    # ---- math methods ----
+    def add(self, other, alpha=1):
+        return self + other * alpha if alpha != 1 else self + other
+
+    def sub(self, other, alpha=1):
+        return self - other * alpha if alpha != 1 else self - other
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def neg(self):
+        return pw.Neg.apply(self)
+
+    def square(self):
+        return pw.Pow.apply(self, 2)
+
+    def exp(self):
+        return pw.Exp.apply(self._floating())
+
+    def log(self):
+        return pw.Log.apply(self._floating())
+
+    def sin(self):
+        return pw.Sin.apply(self._floating())
+
+    def cos(self):
+        return pw.Cos.apply(self._floating())
+
+    def tanh(self):
+        return pw.Tanh.apply(self._floating())
+
+    def sigmoid(self):
+        return pw.Sigmoid.apply(self._floating())
+
+    def relu(self):
+        return pw.Relu.apply(self)
+
+    def abs(self):
+        return pw.Abs.apply(self)
+
+    def sqrt(self):
+        return pw.Sqrt.apply(self._floating())
+
+    def rsqrt(self):
+        return pw.Reciprocal.apply(pw.Sqrt.apply(self._floating()))
+
+    def reciprocal(self):
+        return pw.Reciprocal.apply(self._floating())
+
+    def sign(self):
+        return pw.Sign.apply(self)
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            out = self if min is None else maximum(self, min)
+            return out if max is None else minimum(out, max)
+        return pw.Clamp.apply(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        return maximum(self, other)
+
+    def minimum(self, other):
+        return minimum(self, other)
+
+    def _floating(self):
+        return self if self._data.dtype.kind == "f" else self._cast(np.float32)
+
+    # reductions
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        source = self if dtype is None else self.to(dtype)
+        if dim is None:
+            return red.Sum.apply(source)
+        return red.SumDim.apply(source, dim, keepdim)
+
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        source = self if dtype is None else self.to(dtype)
+        if source._data.dtype.kind != "f":
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                               f"complex dtype. Got: {source.dtype._short}")
+        if dim is None:
+            return red.Mean.apply(source)
+        return red.MeanDim.apply(source, dim, keepdim)
+
+    def max(self, dim=None, keepdim=False):
+        if isinstance(dim, Tensor):
+            return maximum(self, dim)
+        if dim is None:
+            return red.Max.apply(self)
+        return _return_types("max", *red.MaxDim.apply(self, dim, keepdim))
+
+    def min(self, dim=None, keepdim=False):
+        if isinstance(dim, Tensor):
+            return minimum(self, dim)
+        if dim is None:
+            return red.Min.apply(self)
+        return _return_types("min", *red.MinDim.apply(self, dim, keepdim))
+
+    def amax(self, dim=(), keepdim=False):
+        return red.Amax.apply(self, dim if dim != () else None, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return red.Amin.apply(self, dim if dim != () else None, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _arg_extreme(np.argmax, self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _arg_extreme(np.argmin, self, dim, keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        p = 2 if p in ("fro", None) else p
+        return red.Norm.apply(self._floating(), float(p), dim, keepdim)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
+        return red.Var.apply(self, dim, _correction(unbiased, correction), keepdim)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, correction=None):
+        return red.Std.apply(self, dim, _correction(unbiased, correction), keepdim)
+
+    def softmax(self, dim):
+        return red.Softmax.apply(self._floating(), dim)
+
+    def log_softmax(self, dim):
+        return red.LogSoftmax.apply(self._floating(), dim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return red.Logsumexp.apply(self._floating(), dim, keepdim)
+
+    def all(self):
+        return Tensor._make(np.asarray(self._data.all()))
+
+    def any(self):
+        return Tensor._make(np.asarray(self._data.any()))
+
+    # products
+    def matmul(self, other):
+        return linalg.matmul(self, other)
+
+    def mm(self, other):
+        return linalg.Mm.apply(self, other)
+
+    def mv(self, other):
+        return linalg.Mv.apply(self, other)
+
+    def dot(self, other):
+        return linalg.Dot.apply(self, other)
+
+    def bmm(self, other):
+        return linalg.Bmm.apply(self, other)
+
+    # shape
+    def view(self, *shape):
+        return sh.View.apply(self, _shape_args(shape))
+
+    def reshape(self, *shape):
+        return sh.Reshape.apply(self, _shape_args(shape))
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
+        return self.reshape(shape) if start != end else self
+
+    def transpose(self, dim0, dim1):
+        return sh.Transpose.apply(self, dim0, dim1)
+
+    swapaxes = transpose
+
+    def t(self):
+        return sh.T.apply(self)
+
+    @property
+    def T(self):  # noqa: N802 - PyTorch's name
+        return self.permute(*range(self.ndim - 1, -1, -1))
+
+    @property
+    def mT(self):  # noqa: N802
+        return self.transpose(-2, -1)
+
+    def permute(self, *dims):
+        return sh.Permute.apply(self, _shape_args(dims))
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return sh.Squeeze.apply(self)
+        return sh.SqueezeDim.apply(self, dim)
+
+    def unsqueeze(self, dim):
+        return sh.Unsqueeze.apply(self, dim)
+
+    def expand(self, *shape):
+        return sh.Expand.apply(self, _shape_args(shape))
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def narrow(self, dim, start, length):
+        index = [slice(None)] * self.ndim
+        index[dim] = slice(start, start + length)
+        return self[tuple(index)]
+
+    def select(self, dim, index):
+        key = [slice(None)] * self.ndim
+        key[dim] = index
+        return self[tuple(key)]
+
+    def split(self, split_size, dim=0):
+        size = self.shape[dim]
+        sizes = split_size if isinstance(split_size, (list, tuple)) else \
+            [min(split_size, size - i) for i in range(0, size, split_size)]
+        starts = np.cumsum([0, *sizes[:-1]])
+        return tuple(self.narrow(dim, int(s), n) for s, n in zip(starts, sizes))
+
+    def chunk(self, chunks, dim=0):
+        return self.split(-(-self.shape[dim] // chunks), dim)
+
+    def unbind(self, dim=0):
+        return tuple(self.select(dim, i) for i in range(self.shape[dim]))
+
+    def masked_fill(self, mask, value):
+        return where(mask, value, self)
+
+    def where(self, condition, other):
+        return where(condition, self, other)
+
+    def eq(self, other):
+        return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def gt(self, other):
+        return self > other
+
+    def lt(self, other):
+        return self < other
+
+    def ge(self, other):
+        return self >= other
+
+    def le(self, other):
+        return self <= other
+
+    def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
+        return bool(np.allclose(self._data, _as_tensor(other)._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def equal(self, other):
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+
+_new_tensor = object.__new__
+_function.Tensor = Tensor  # Function.apply wraps arrays in Tensors; the modules import each other
+
+
+# ---- helpers for operators ----
+def _c_name(d):
+    return {"float64": "double", "float32": "float", "int64": "long"}.get(d.name, d.name)
+
+
+def _as_tensor(value):
+    return value if isinstance(value, Tensor) else Tensor._make(_from_data(value))
+
+
+def _array_of(value):
+    return value._data if isinstance(value, Tensor) else value
+
+
+def _number_category(value):
+    if isinstance(value, (bool, np.bool_)):
+        return 0
+    if isinstance(value, (int, np.integer)):
+        return 1
+    if isinstance(value, (float, np.floating)):
+        return 2
+    return None
+
+
+def _with_number(a, number, true_division=False):
+    """Pair a tensor with a Python number the way PyTorch does: the number never widens a tensor of its own
+    kind (float32 * 2.5 stays float32); an int or bool tensor meeting a float becomes float32."""
+    category = _number_category(number)
+    if category is None:
+        raise TypeError(f"unsupported operand type(s) for tensor and '{type(number).__name__}'")
+    if isinstance(number, np.generic):
+        number = number.item()
+    tensor_category = _CATEGORY[a._data.dtype.kind]
+    if category > tensor_category or (true_division and tensor_category < 2):
+        a = a._cast(np.float32 if category == 2 or true_division else np.int64)
+    return a, number
+
+
+def _binary(op, a, b, true_division=False):
+    """a <op> b for a tensor a and a tensor, number or array b."""
+    if not isinstance(b, Tensor):
+        if isinstance(b, (np.ndarray, list)):
+            b = Tensor._make(_from_data(b))
+        else:
+            try:
+                a, b = _with_number(a, b, true_division)
+            except TypeError:
+                return NotImplemented
+            return op.apply(a, b)
+    if a._data.dtype != b._data.dtype or (true_division and a._data.dtype.kind != "f"):
+        a, b = _promote(a, b, true_division)
+    try:
+        return op.apply(a, b)
+    except ValueError as error:
+        if a._data.shape != b._data.shape:
+            raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None
+        raise error
+
+
+def _promote(a, b, true_division):
+    """PyTorch's type promotion: the higher kind (bool < int < float) wins; within a kind, a tensor with
+    dimensions is not widened by a 0-d one."""
+    ka, kb = _CATEGORY[a._data.dtype.kind], _CATEGORY[b._data.dtype.kind]
+    if a.ndim and not b.ndim and kb <= ka:
+        target = a._data.dtype
+    elif b.ndim and not a.ndim and ka <= kb:
+        target = b._data.dtype
+    elif ka != kb:
+        target = a._data.dtype if ka > kb else b._data.dtype
+    else:
+        target = np.promote_types(a._data.dtype, b._data.dtype)
+    if true_division and target.kind != "f":
+        target = np.dtype(np.float32)
+    return (a if a._data.dtype == target else a._cast(target)), (b if b._data.dtype == target else b._cast(target))
+
+
+def _broadcast_message(shape_a, shape_b):
+    n = max(len(shape_a), len(shape_b))
+    for i in range(1, n + 1):
+        sa = shape_a[-i] if i <= len(shape_a) else 1
+        sb = shape_b[-i] if i <= len(shape_b) else 1
+        if sa != sb and sa != 1 and sb != 1:
+            return (f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton "
+                    f"dimension {n - i}")
+    return f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast together"
+
+
+def _compare(fn, a, b):
+    other = _array_of(b) if not isinstance(b, (list, tuple)) else np.asarray(b)
+    try:
+        return Tensor._make(np.asarray(fn(a._data, other)))
+    except ValueError:
+        raise RuntimeError(_broadcast_message(a.shape, np.shape(other))) from None
+
+
+def _index_key(key):
+    """Turn tensors and lists inside an index into numpy arrays; give basic indexes a trailing ... so the
+    result stays a view even when it is a single element."""
+    parts = key if isinstance(key, tuple) else (key,)
+    parts = tuple(p._data if isinstance(p, Tensor) else np.asarray(p) if isinstance(p, list) else p for p in parts)
+    advanced = any(isinstance(p, np.ndarray) for p in parts)
+    if not advanced and not any(p is Ellipsis for p in parts):
+        parts = parts + (Ellipsis,)
+    return parts if len(parts) != 1 else parts[0]
+
+
+def _shape_args(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 0 if unbiased is False else 1
+
+
+def _arg_extreme(fn, t, dim, keepdim):
+    if dim is None:
+        return Tensor._make(np.asarray(fn(t._data), dtype=np.int64))
+    out = fn(t._data, axis=dim)
+    if keepdim:
+        out = np.expand_dims(out, dim)
+    return Tensor._make(np.asarray(out, dtype=np.int64))
+
+
+class _ReturnTypes(tuple):
+    """(values, indices) as `torch.return_types.max(values=..., indices=...)`."""
+
+    __slots__ = ()
+    _name = "max"
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"torch.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _return_types(name, values, indices):
+    result = _ReturnTypes((values, indices))
+    if name != "max":
+        result = type("_ReturnTypesMin", (_ReturnTypes,), {"_name": name, "__slots__": ()})((values, indices))
+    return result
+
+
+def maximum(a, b):
+    a, b = _as_tensor(a), _as_tensor(b)
+    return _binary(pw.Maximum, a, b)
+
+
+def minimum(a, b):
+    a, b = _as_tensor(a), _as_tensor(b)
+    return _binary(pw.Minimum, a, b)
+
+
+def where(condition, a, b):
+    """Pick a where condition holds, b elsewhere; numbers become tensors of the other operand's dtype."""
+    cond = _as_tensor(condition)._data.astype(bool, copy=False)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = Tensor._make(_from_data(a))
+    if not isinstance(a, Tensor):
+        a = Tensor._make(np.asarray(a, dtype=b._data.dtype))
+    if not isinstance(b, Tensor):
+        b = Tensor._make(np.asarray(b, dtype=a._data.dtype))
+    if a._data.dtype != b._data.dtype:
+        a, b = _promote(a, b, False)
+    return pw.Where.apply(cond, a, b)
+
+
+def _from_data(data):
+    """Nested lists / numbers / arrays to a numpy array with PyTorch's dtype inference and errors."""
+    from ._creation import array_from_data
+    return array_from_data(data)
