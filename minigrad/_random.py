@@ -3,8 +3,8 @@
 torch's CPU generator is a 32-bit MT19937 seeded with ``init_genrand``; numpy's ``MT19937`` with
 ``_legacy_seeding`` is the same engine, so the raw words agree and only torch's transformations
 (ATen ``DistributionTemplates.h`` / ``DistributionKernels.cpp``) have to be re-implemented here.
-torch's wheel is compiled with FMA contraction, so every ``a * b + c`` it fuses is fused here too.
-All functions return / fill numpy arrays; the Tensor layer wraps them.
+Target: torch's x86 AVX2 kernels, which fuse ``a * b + c`` (FMA), so those are fused here too; torch's
+other CPU builds differ by a few ulp in uniform_/normal_. Returns/fills numpy arrays (Tensor wraps them).
 """
 
 import math

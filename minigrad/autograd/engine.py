@@ -17,6 +17,7 @@ from .function import AccumulateGrad, zeros_for
 from .grad_mode import state
 
 observers = []  # callables(node, grad_outputs, grad_inputs): teaching tools watch each step here
+leaf_observers = []  # callables(accumulate_node, grad, grad_before, grad_after)
 anomaly = {"enabled": False, "check_nan": True}
 
 
@@ -68,7 +69,10 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
                 continue
             if type(node) is AccumulateGrad:
                 if grads is not None and grads[0] is not None:
-                    _accumulate(node.variable, grads[0], create_graph)
+                    if leaf_observers:
+                        _observed_accumulate(node, grads[0], create_graph)
+                    else:
+                        _accumulate(node.variable, grads[0], create_graph)
                 continue
             grads_in = _run_node(node, grads) if grads is not None else None
             for j, (child, nr) in enumerate(node.next_functions):
@@ -225,6 +229,15 @@ def _accumulate(variable, grad, create_graph):
     if hooks:
         for fn in list(hooks.values()):
             fn(variable)
+
+
+def _observed_accumulate(node, grad, create_graph):
+    def snapshot(t):
+        return None if t is None else t.detach().clone()
+    before = snapshot(node.variable._grad)
+    _accumulate(node.variable, grad, create_graph)
+    for observe in leaf_observers:
+        observe(node, grad, before, snapshot(node.variable._grad))
 
 
 def _accumulate_retained(tensor, grad):

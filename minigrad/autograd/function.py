@@ -302,6 +302,7 @@ def zeros_for(meta):
     return Tensor._make(np.zeros(shape, dtype))
 
 
+forward_observers = []  # callables(function_cls, node, args, outputs): see autograd.graph.record_forward
 Tensor = None  # set by minigrad.tensor once the class exists (the two modules need each other)
 
 
@@ -332,6 +333,8 @@ def _apply(cls, args):
             out._base = source._base if source._base is not None else source
     if record:
         _connect(ctx, args, outputs)
+    for observe in forward_observers:
+        observe(cls, ctx if record else None, args, outputs)
     return outputs if multiple else outputs[0]
 
 

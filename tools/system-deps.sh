@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the system programs the course uses, when missing: graphviz's `dot` (graph drawings) and,
+# for the test suite's browser test, Chromium. As root we use apt-get; otherwise we say what to run.
+set -u
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+if [ -n "${CI:-}" ] || [ "${WITH_BROWSER:-1}" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${missing[*]} with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-dejavu-core >/dev/null
+  exit $?
+fi
+for pkg in "${missing[@]}"; do
+  case $pkg in
+    graphviz) echo "graphviz's 'dot' is missing: graphs will show as text. Install it with one of:" \
+                   "'sudo apt-get install graphviz', 'brew install graphviz', 'conda install -c conda-forge graphviz'";;
+    chromium) echo "Chromium is missing: the browser test will be skipped. Install it with" \
+                   "'sudo apt-get install chromium' (or your system's package manager)";;
+  esac
+done
+exit 0
