@@ -6,40 +6,34 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
+TORCH := torch==2.13.0
 
-.PHONY: setup lab test bench exercises grade lint system-deps parity clean
+.PHONY: setup lab test bench parity clean
 
-setup: $(STAMP) system-deps
+setup: $(STAMP)
+	@bash tools/system-deps.sh graphviz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e ".[course,test]"
-	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory parity; fi
+	@if [ -n "$$CI" ]; then $(PIP) install -q "$(TORCH)"; fi
 	touch $(STAMP)
 
 # torch is optional; CI installs it so the parity tests run (only this version: the local CPU build)
 parity: $(STAMP)
-	$(PIP) install -q "torch==2.13.0"
-
-system-deps:
-	@bash tools/system-deps.sh
+	$(PIP) install -q "$(TORCH)"
 
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
 test: setup
+	@bash tools/system-deps.sh chromium
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --nbval tests notebooks
 
 bench: setup
 	$(PY) benchmarks/run.py
-
-exercises: setup
-	$(PY) -m course.exercises build
-
-grade: setup
-	$(PY) -m course.grading exercises/
 
 clean:
 	rm -rf $(VENV)

@@ -3,14 +3,33 @@
 `import minigrad as torch` runs ordinary autograd tutorial code and prints the same numbers.
 """
 from . import autograd
-from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
-                        ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like)
-from ._dtype import (Size, bool, device, double, dtype, float, float16, float32, float64, half, int, int32, int64,
-                     long)
-from ._random import manual_seed, seed, initial_seed
-from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
-                       set_grad_enabled)
-from .ops import linalg as _linalg, shape as _shape
+from ._creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._dtype import Size, bool, device, double, dtype, float, float16, float32, float64, half, int, int32, int64, long
+from ._random import initial_seed, manual_seed, seed
+from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
+from .ops import linalg as _linalg
+from .ops import shape as _shape
 from .tensor import Tensor, maximum, minimum, where
 
 __version__ = "0.1.0"

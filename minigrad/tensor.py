@@ -14,7 +14,10 @@ from ._printing import dtype_suffix, format_tensor
 from .autograd import function as _function
 from .autograd.function import AccumulateGrad, add_hook
 from .autograd.grad_mode import state
-from .ops import linalg, misc, pointwise as pw, reduce as red, shape as sh
+from .ops import linalg, misc
+from .ops import pointwise as pw
+from .ops import reduce as red
+from .ops import shape as sh
 
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Install the system programs the course uses, when missing: graphviz's `dot` (graph drawings) and,
-# for the test suite's browser test, Chromium. As root we use apt-get; otherwise we say what to run.
+# Install the system programs the course uses, when missing: `graphviz` (the dot program, for graph
+# drawings) and `chromium` (only for the test suite's browser test). Usage: system-deps.sh graphviz [chromium]
+# As root we use apt-get; otherwise we print the one-line command to run, and carry on.
 set -u
 missing=()
-command -v dot >/dev/null 2>&1 || missing+=(graphviz)
-if [ -n "${CI:-}" ] || [ "${WITH_BROWSER:-1}" = 1 ]; then
-  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fi
+for pkg in "$@"; do
+  case $pkg in
+    graphviz) command -v dot >/dev/null 2>&1 || missing+=(graphviz);;
+    chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium);;
+  esac
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${missing[*]} with apt-get"
