@@ -2,7 +2,7 @@
 
 `import minigrad as torch` runs ordinary autograd tutorial code and prints the same numbers.
 """
-from . import autograd
+from . import autograd, nn, optim
 from ._creation import (
     arange,
     as_tensor,
@@ -28,6 +28,7 @@ from ._creation import (
 from ._dtype import Size, bool, device, double, dtype, float, float16, float32, float64, half, int, int32, int64, long
 from ._random import initial_seed, manual_seed, seed
 from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .ops import linalg as _linalg
 from .ops import shape as _shape
 from .tensor import Tensor, maximum, minimum, where

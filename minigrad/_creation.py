@@ -9,7 +9,7 @@ from . import _dtype, _random
 from .tensor import Tensor
 
 
-def array_from_data(data):
+def array_from_data(data, np_dtype=None):
     """Nested lists of numbers (or arrays, or tensors) as a numpy array, dtype inferred as PyTorch does:
     bool if all bools, float32 if any float, int64 otherwise; numpy arrays keep their dtype."""
     if isinstance(data, Tensor):
@@ -19,6 +19,7 @@ def array_from_data(data):
         return data
     if isinstance(data, np.generic):
         return np.asarray(data)
+    requested = np_dtype  # convert Python numbers straight to the asked dtype: 0.1 as float64 stays 0.1
     shape, kinds = _inspect(data)
     if "f" in kinds:
         np_dtype = np.float32
@@ -31,7 +32,7 @@ def array_from_data(data):
     if not kinds:
         return np.zeros(shape, dtype=np_dtype)
     flat = _flatten(data)
-    return np.array(flat, dtype=np_dtype).reshape(shape)
+    return np.array(flat, dtype=requested if requested is not None else np_dtype).reshape(shape)
 
 
 def _inspect(data):
@@ -42,12 +43,16 @@ def _inspect(data):
     if isinstance(data, Tensor):
         return data.shape, {data._data.dtype.kind}
     if not isinstance(data, (list, tuple)):
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        if isinstance(data, str):
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     shape = None
     for item in data:
         sub_shape, sub_kinds = _inspect(item)
         if shape is not None and sub_shape != shape:
             dim = _first_difference(shape, sub_shape)
+            if dim == len(sub_shape):  # a number where the others are sequences
+                raise TypeError("not a sequence")
             expected = shape[dim] if dim < len(shape) else 0
             got = sub_shape[dim] if dim < len(sub_shape) else 0
             raise ValueError(f"expected sequence of length {expected} at dim {dim + 1} (got {got})")
@@ -109,7 +114,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
                       "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
-    array = np.array(array_from_data(data), copy=True)
+    array = np.array(array_from_data(data, _dtype.to_numpy_dtype(dtype) if dtype is not None else None), copy=True)
     if array.dtype.kind in "iu" and array.dtype not in (np.int64, np.int32):
         array = array.astype(np.int64)
     return _finish(array, dtype, requires_grad)

@@ -213,9 +213,17 @@ class Tensor:
         t._version_counter = self._shared_version_counter()
         t._base = self._base
         t.grad_fn, t._output_nr, t._requires_grad = self.grad_fn, self._output_nr, self._requires_grad
+        if self._tangent is not None:  # forward AD: in-place ops work on the alias
+            t._tangent = self._tangent
         if t.grad_fn is None and self._requires_grad:
             t._accumulator = self._accumulator
             t.__dict__["_leaf_of"] = self
+        return t
+
+    def _snapshot(self):
+        """A new tensor with this tensor's history and a copy of its current values (own version counter)."""
+        t = self._alias()
+        t._data, t._version_counter = self._data.copy(), None
         return t
 
     def _copy_detached(self):
@@ -246,7 +254,7 @@ class Tensor:
         return misc.Clone.apply(self)
 
     def contiguous(self):
-        return self
+        return self if self._data.flags.c_contiguous else self.clone()  # as torch: a copy only when needed
 
     def is_contiguous(self):
         return self._data.flags.c_contiguous
@@ -357,12 +365,12 @@ class Tensor:
     # ---- printing ----
     def __repr__(self, prefix="tensor("):
         suffixes = [dtype_suffix(self._data.dtype, empty=self._data.size == 0)]
-        if self._tangent is not None:
-            suffixes.append("tangent=" + repr(self._tangent))
         if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+            suffixes.append(f"grad_fn=<{type(self.grad_fn).__name__}>")  # the class name, as torch prints
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
+        if self._tangent is not None:  # format(): a 0-d tangent prints as a number, as in PyTorch
+            suffixes.append("tangent=" + format(self._tangent))
         return format_tensor(self._data, suffixes, prefix=prefix)
 
     def __format__(self, spec):
@@ -553,7 +561,8 @@ class Tensor:
         if records and self._base is not None:
             raise RuntimeError("minigrad does not track in-place changes made through a view; use an out-of-place "
                                "op instead")
-        result = op(self._alias() if records else self, *args)
+        # the op may save its input: give it a copy of the old values, as PyTorch saves `original_self`
+        result = op(self._snapshot() if records else self, *args)
         return self._write_result(result)
 
     def _write_result(self, result):
@@ -567,6 +576,9 @@ class Tensor:
         self._bump_version()
         if result.grad_fn is not None:  # this tensor is now the output of the op's node
             self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
+        if result._tangent is not None:  # forward AD: the tangent moves along with the values
+            from .autograd.forward_ad import _set_tangent
+            _set_tangent(self, result._tangent)
         return self
 
     def add_(self, other, alpha=1):
@@ -593,23 +605,13 @@ class Tensor:
         return self._inplace(Tensor.relu)
 
     def copy_(self, src):
-        src = _as_tensor(src)
-        return self._inplace(lambda s, o: o.expand(s.shape)._cast(s._data.dtype) if o.dtype is not s.dtype
-                             else o.expand(s.shape) + 0 * s if o._requires_grad and s._requires_grad
-                             else o.expand(s.shape).clone(), src)
+        return self._inplace(misc.CopyInto.apply, _as_tensor(src))
 
     def zero_(self):
-        self._check_inplace()
-        self._data[...] = 0
-        self._bump_version()
-        self.grad_fn, self._requires_grad = None, self._requires_grad and self.grad_fn is None
-        return self
+        return self._inplace(misc.Zero.apply, 0)
 
     def fill_(self, value):
-        self._check_inplace()
-        self._data[...] = value.item() if isinstance(value, Tensor) else value
-        self._bump_version()
-        return self
+        return self._inplace(misc.Fill.apply, value.item() if isinstance(value, Tensor) else value)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         from . import _random
@@ -675,7 +677,7 @@ class Tensor:
         return pw.Sqrt.apply(self._floating())
 
     def rsqrt(self):
-        return pw.Reciprocal.apply(pw.Sqrt.apply(self._floating()))
+        return pw.Rsqrt.apply(self._floating())
 
     def reciprocal(self):
         return pw.Reciprocal.apply(self._floating())

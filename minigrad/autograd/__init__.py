@@ -14,7 +14,8 @@ from .grad_mode import (
 )
 
 __all__ = ["backward", "grad", "Function", "once_differentiable", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "grad_mode"]
+           "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "grad_mode", "gradcheck", "gradgradcheck",
+           "functional", "forward_ad", "graph", "detect_anomaly", "set_detect_anomaly"]
 
 
 def _as_tuple(value):
@@ -102,3 +103,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             g = g.detach()
         result.append(g)
     return dict(zip(names, result)) if names is not None else tuple(result)
+
+
+# imported last: these modules use backward/grad above
+from . import forward_ad, functional, graph  # noqa: E402
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402  (the function shadows the module, as in PyTorch)

@@ -69,10 +69,13 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
                 continue
             if type(node) is AccumulateGrad:
                 if grads is not None and grads[0] is not None:
+                    grads = _node_prehooks(node, grads)  # node hooks on a leaf's node run as in PyTorch
                     if leaf_observers:
                         _observed_accumulate(node, grads[0], create_graph)
                     else:
                         _accumulate(node.variable, grads[0], create_graph)
+                    for fn in list((node._hooks or {}).values()):
+                        fn((), tuple(grads))
                 continue
             grads_in = _run_node(node, grads) if grads is not None else None
             for j, (child, nr) in enumerate(node.next_functions):
@@ -133,7 +136,11 @@ def _add(buffers, node, nr, grad, create_graph):
     if slots is None:
         slots = buffers[node] = [None] * _num_outputs(node)
     current = slots[nr]
-    slots[nr] = grad if current is None else current + grad
+    if current is None:
+        slots[nr] = grad
+    else:
+        with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is nan silently, as in PyTorch
+            slots[nr] = current + grad
 
 
 def _num_outputs(node):
@@ -171,17 +178,23 @@ def _call_tensor_hooks(hooks, grad):
     return grad
 
 
+def _node_prehooks(node, grads):
+    for fn in list((node._prehooks or {}).values()):
+        result = fn(tuple(grads))
+        if result is not None:
+            grads = list(result)
+    return grads
+
+
 def _run_node(node, grads):
-    if node._prehooks:
-        for fn in list(node._prehooks.values()):
-            result = fn(tuple(grads))
-            if result is not None:
-                grads = list(result)
+    grads = _node_prehooks(node, grads)
     if node.materialize_grads and any(g is None for g in grads):
         grads = [g if g is not None else zeros_for(meta) for g, meta in zip(grads, node._outputs_meta)]
-    grads_in = node.apply_backward(grads)
-    if anomaly["enabled"] and anomaly["check_nan"]:
-        _check_nan(node, grads_in)
+    if anomaly["enabled"]:  # checks for nan, and names the forward line of a node that fails
+        from .anomaly_mode import checked_backward
+        grads_in = checked_backward(node, grads)
+    else:
+        grads_in = node.apply_backward(grads)
     if node._hooks:
         tensor_grads = tuple(grads_in[i] for i in node._arg_pos)
         for fn in list(node._hooks.values()):
@@ -197,13 +210,10 @@ def _run_node(node, grads):
 
 
 def _check_nan(node, grads_in):
-    for i, g in enumerate(grads_in):
+    for i, position in enumerate(node._arg_pos):  # numbered like next_functions, as in PyTorch
+        g = grads_in[position]
         if g is not None and np.isnan(g._data).any():
-            message = f"Function '{node.name()}' returned nan values in its {i}th output."
-            trace = node.__dict__.get("_forward_trace")
-            if trace:
-                message += "\nThe forward call that created it:\n" + trace
-            raise RuntimeError(message)
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
 
 
 def _reduce(node, j, grad):

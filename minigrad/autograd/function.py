@@ -116,6 +116,9 @@ class BackwardNode(Node):
             return saved
         return tuple(self._unpack_output(i) if isinstance(t, _OutputSlot) else t for i, t in enumerate(saved))
 
+    def save_for_forward(self, *tensors):
+        self.__dict__["_saved_for_forward"] = tensors  # what ctx.saved_tensors gives inside jvp
+
     def mark_non_differentiable(self, *tensors):
         self._non_differentiable = tensors
 
@@ -215,6 +218,7 @@ class AccumulateGrad(Node):
     """The node at a leaf that requires grad: adds the incoming gradient into `variable.grad`."""
 
     __slots__ = ("variable",)
+    __module__ = "builtins"  # prints as <AccumulateGrad object at 0x...>, like PyTorch's C++ node
 
     def __init__(self, variable):
         self._seq = ACCUMULATE_PRIORITY + next(_creation_order)
@@ -242,9 +246,13 @@ class FunctionMeta(type):
         node_name = namespace["node_name"] if builtin else name + "Backward"
         # built-in nodes print like PyTorch's C++ ones: <MulBackward0 object at 0x...>
         module = "builtins" if builtin else "torch.autograd.function"
-        cls._node_cls = type(node_name, (BackwardNode,), {"__slots__": (), "_forward_cls": cls,
-                                                          "__module__": module,
-                                                          "number_inputs": getattr(cls, "number_inputs", False)})
+        cls._builtin = builtin  # built-in ops may take the no-node fast path when nothing is recorded
+        attrs = {"__slots__": (), "_forward_cls": cls, "__module__": module,
+                 "number_inputs": getattr(cls, "number_inputs", False)}
+        if "::" in node_name:  # torch's C++ nodes: class CopySlices, name() 'torch::autograd::CopySlices'
+            attrs["name"] = lambda self, full=node_name: full
+            node_name = node_name.rsplit("::", 1)[1]
+        cls._node_cls = type(node_name, (BackwardNode,), attrs)
 
 
 class Function(metaclass=FunctionMeta):
@@ -280,7 +288,37 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args):
-        return _apply(cls, args)
+        """Run forward with grad mode off; if an input requires grad, connect the outputs to a new node."""
+        grad_on = state.grad_enabled
+        record = False
+        if grad_on:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    record = True
+                    break
+        if not record and cls._builtin:
+            return _apply_untracked(cls, args)
+        ctx = cls._node_cls()
+        ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args]) if record \
+            else (False,) * len(args)
+        state.grad_enabled = False
+        try:
+            result = cls.forward(ctx, *args)
+        finally:
+            state.grad_enabled = grad_on
+        multiple = isinstance(result, tuple)
+        outputs = tuple([_as_output(o, args, ctx) for o in (result if multiple else (result,))])
+        if ctx._dirty:
+            _check_dirty(ctx)
+        if cls.is_view:
+            _share_memory_state(args[0], outputs)
+        if record:
+            _connect(ctx, args, outputs)
+        if forward_grad_hook is not None:  # a forward-AD dual level is active: give outputs their tangents
+            forward_grad_hook(cls, ctx, args, outputs)
+        for observe in forward_observers:
+            observe(cls, ctx if record else None, args, outputs)
+        return outputs if multiple else outputs[0]
 
 
 def once_differentiable(backward):
@@ -303,39 +341,50 @@ def zeros_for(meta):
 
 
 forward_observers = []  # callables(function_cls, node, args, outputs): see autograd.graph.record_forward
+forward_grad_hook = None  # set by autograd.forward_ad while a dual level is active
 Tensor = None  # set by minigrad.tensor once the class exists (the two modules need each other)
 
 
-def _apply(cls, args):
-    """Run forward with grad mode off; if an input requires grad, connect the outputs to a new node."""
-    grad_on = state.grad_enabled
-    ctx = cls._node_cls()
-    if grad_on:
-        needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-        record = True in needs
+class _UntrackedContext:
+    """The ctx of a built-in op when no graph is recorded (no_grad, or no input requires grad): a single
+    shared object whose save_for_backward keeps nothing, so the fast path makes no node at all."""
+
+    needs_input_grad = (False,) * 16
+    _dirty = None
+
+    def save_for_backward(self, *tensors):
+        pass
+
+    def mark_non_differentiable(self, *tensors):
+        pass
+
+
+_UNTRACKED = _UntrackedContext()
+
+
+def _apply_untracked(cls, args):
+    """Built-in ops with no graph to record: run forward and wrap the arrays, nothing else."""
+    result = cls.forward(_UNTRACKED, *args)
+    if type(result) is tuple:
+        outputs = tuple([o if isinstance(o, Tensor) else Tensor._make(o) for o in result])
     else:
-        needs = (False,) * len(args)
-        record = False
-    ctx.needs_input_grad = needs
-    state.grad_enabled = False
-    try:
-        result = cls.forward(ctx, *args)
-    finally:
-        state.grad_enabled = grad_on
-    multiple = isinstance(result, tuple)
-    outputs = tuple(_as_output(o, args, ctx) for o in (result if multiple else (result,)))
-    if ctx._dirty:
-        _check_dirty(ctx)
-    if cls.is_view:  # the output shares the input's memory, so it shares its version counter too
-        source = args[0]
-        for out in outputs:
-            out._version_counter = source._shared_version_counter()
-            out._base = source._base if source._base is not None else source
-    if record:
-        _connect(ctx, args, outputs)
+        outputs = (result if isinstance(result, Tensor) else Tensor._make(result),)
+    if cls.is_view:
+        _share_memory_state(args[0], outputs)
+    if forward_grad_hook is not None:
+        forward_grad_hook(cls, _UNTRACKED, args, outputs)
     for observe in forward_observers:
-        observe(cls, ctx if record else None, args, outputs)
-    return outputs if multiple else outputs[0]
+        observe(cls, None, args, outputs)
+    return outputs if type(result) is tuple else outputs[0]
+
+
+def _share_memory_state(source, outputs):
+    """A view shares its input's memory, so it shares its version counter (and its base) too."""
+    counter = source._shared_version_counter()
+    base = source._base if source._base is not None else source
+    for out in outputs:
+        out._version_counter = counter
+        out._base = base
 
 
 def _as_output(value, args, ctx):
@@ -358,14 +407,18 @@ def _check_dirty(ctx):
 
 
 def _connect(ctx, args, outputs):
-    if ctx.number_inputs:  # `x * 2`: the number is an input with no gradient, listed as (None, 0)
-        arg_pos = tuple([i for i, a in enumerate(args) if isinstance(a, (Tensor, int, float))])
-    else:
-        arg_pos = tuple([i for i, a in enumerate(args) if isinstance(a, Tensor)])
-    ctx._arg_pos = arg_pos
-    ctx.next_functions = tuple([args[i]._edge() if isinstance(args[i], Tensor) else (None, 0) for i in arg_pos])
-    ctx._input_meta = tuple([(args[i]._data.shape, args[i]._data.dtype) if isinstance(args[i], Tensor) else None
-                             for i in arg_pos])
+    """Record where each input's gradient goes (next_functions) and make the outputs this node's."""
+    positions, edges, metas = [], [], []
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            positions.append(i)
+            edges.append(a._edge())
+            metas.append((a._data.shape, a._data.dtype))  # for unbroadcast and dtype of the gradient
+        elif ctx.number_inputs and isinstance(a, (int, float)):  # `x * 2` lists the 2 as (None, 0)
+            positions.append(i)
+            edges.append(_NO_EDGE)
+            metas.append(None)
+    ctx._arg_pos, ctx.next_functions, ctx._input_meta = tuple(positions), tuple(edges), tuple(metas)
     non_diff = ctx._non_differentiable or ()
     for nr, out in enumerate(outputs):
         if isinstance(out, Tensor) and out._data.dtype.kind == "f" and not any(out is n for n in non_diff):
@@ -373,9 +426,11 @@ def _connect(ctx, args, outputs):
             out._output_nr = nr
             out._requires_grad = True
     ctx._outputs_meta = tuple([(o._data.shape, o._data.dtype) for o in outputs]) if len(outputs) > 1 else None
-    saved = ctx._saved
-    if saved:
-        _pack_saved(ctx, saved, outputs)
+    if ctx._saved:
+        _pack_saved(ctx, ctx._saved, outputs)
+
+
+_NO_EDGE = (None, 0)
 
 
 def _pack_saved(ctx, saved, outputs):

@@ -95,9 +95,12 @@ class set_grad_enabled(_GradModeSwitch):
     def _enter(self):
         state.grad_enabled = self.mode
 
-    def clone(self):
-        # used as a decorator: the mode was switched by __init__ when the decorator was built; undo that
+    def __call__(self, fn):
+        # used as a decorator: __init__ switched the mode when the decorator was built; undo that now (as torch)
         state.grad_enabled, state.inference = self._before
+        return super().__call__(fn)
+
+    def clone(self):
         return _FixedMode(self.mode)
 
 
@@ -134,3 +137,8 @@ class inference_mode(_GradModeSwitch):
 
     def clone(self):
         return inference_mode(self.mode)
+
+
+for _switch in (no_grad, enable_grad, set_grad_enabled, inference_mode):
+    _switch.__module__ = "torch.autograd.grad_mode"  # reprs read as PyTorch's: <torch.autograd.grad_mode.no_grad ...>
+del _switch

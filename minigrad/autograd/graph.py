@@ -12,6 +12,8 @@ recompute a gradient themselves.
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import engine, function
 from .function import ACCUMULATE_PRIORITY, AccumulateGrad, Node
 
@@ -85,6 +87,7 @@ class BackwardStep:
     leaf: object = None  # for AccumulateGrad: the leaf tensor
     leaf_grad_before: object = None
     leaf_grad_after: object = None
+    local: tuple = None  # with record_backward(local=True): the node's backward applied to ones (one per input)
 
 
 @dataclass
@@ -109,12 +112,18 @@ def record_forward():
 
 
 @contextmanager
-def record_backward():
-    """Record every step the engine takes inside the block: node, incoming and outgoing gradients."""
+def record_backward(local=False):
+    """Record every step the engine takes inside the block: node, incoming and outgoing gradients.
+
+    local=True also records each node's local derivative: its own backward applied to a gradient of
+    ones, taken while the engine runs (before the graph's saved tensors are freed).
+    """
     trace = BackwardTrace()
 
     def observe(node, grad_outputs, grad_inputs):
         step = BackwardStep(len(trace.steps), node, node.name(), _detached(grad_outputs), _detached(grad_inputs))
+        if local:
+            step.local = _detached(node(*(_ones_like(g) for g in grad_outputs)))
         trace.steps.append(step)
 
     def observe_leaf(node, grad, before, after):
@@ -128,6 +137,10 @@ def record_backward():
     finally:
         engine.observers.remove(observe)
         engine.leaf_observers.remove(observe_leaf)
+
+
+def _ones_like(grad):
+    return function.Tensor._make(np.ones_like(grad._data))
 
 
 def _detached(grads):

@@ -5,6 +5,7 @@ matmul. Batch dims broadcast; the engine sums the gradient back over them.
 import numpy as np
 
 from ..autograd.function import Function
+from .shape import Reshape
 
 
 class Dot(Function):
@@ -122,6 +123,11 @@ class Addmm(Function):
         return g, (g @ wt.t() if wt is not None else None), (x.t() @ g if x is not None else None)
 
 
+class UnsafeView(Reshape):
+    """the reshape that ends PyTorch's batched matmul with a 1-D operand:  da = g reshaped back"""
+    node_name = "UnsafeViewBackward0"
+
+
 def matmul(a, b):
     """a @ b with PyTorch's choice of product (and node name) for the operands' dims."""
     if a.ndim == 0 or b.ndim == 0:
@@ -135,7 +141,9 @@ def matmul(a, b):
     if a.ndim == 2 and b.ndim == 2:
         return Mm.apply(a, b)
     if b.ndim == 1:
-        return BatchedMatmul.apply(a, b.unsqueeze(-1)).squeeze(-1)
+        out = BatchedMatmul.apply(a, b.unsqueeze(-1))
+        return UnsafeView.apply(out, out.shape[:-1])
     if a.ndim == 1:
-        return BatchedMatmul.apply(a.unsqueeze(0), b).squeeze(-2)
+        out = BatchedMatmul.apply(a.unsqueeze(0), b)
+        return UnsafeView.apply(out, out.shape[:-2] + out.shape[-1:])
     return BatchedMatmul.apply(a, b)

@@ -1,4 +1,7 @@
-"""Copies: clone, dtype conversion, and the copy that starts a leaf's .grad under create_graph."""
+"""Copies: clone, dtype conversion, the copy that starts a leaf's .grad under create_graph, and the
+in-place overwrites (copy_, fill_, zero_) whose old values get no gradient."""
+import numpy as np
+
 from ..autograd.function import Function
 
 
@@ -30,7 +33,7 @@ class ToCopy(Function):
 
 class CopyBackwards(Function):
     """the first gradient stored in a leaf's .grad when create_graph=True:  da = g"""
-    node_name = "CopyBackwards"
+    node_name = "torch::autograd::CopyBackwards"
 
     @staticmethod
     def forward(ctx, a):
@@ -39,3 +42,33 @@ class CopyBackwards(Function):
     @staticmethod
     def backward(ctx, g):
         return g
+
+
+class CopyInto(Function):
+    """dst.copy_(src): src broadcast and cast into dst's place:  ddst = 0,  dsrc = g"""
+    node_name = "torch::autograd::CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, dst, src):
+        return np.broadcast_to(src._data, dst.shape).astype(dst._data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g * 0 if ctx.needs_input_grad[0] else None), (g if ctx.needs_input_grad[1] else None)
+
+
+class Fill(Function):
+    """every element set to a number:  da = 0"""
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        return np.full_like(a._data, value)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, None
+
+
+class Zero(Fill):
+    node_name = "ZeroBackward0"

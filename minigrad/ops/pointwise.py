@@ -63,7 +63,8 @@ class Mul(Function):
         ctx.save_for_backward(b if ctx.needs_input_grad[0] and hasattr(b, "_data") else None,
                               a if ctx.needs_input_grad[1] else None)
         ctx.number = None if hasattr(b, "_data") else b
-        return a._data * (b._data if hasattr(b, "_data") else b)
+        with _quiet():  # 0 * inf is nan without a warning, as in PyTorch
+            return a._data * (b._data if hasattr(b, "_data") else b)
 
     @staticmethod
     def backward(ctx, g):
@@ -328,6 +329,23 @@ class Reciprocal(Function):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return -g * out * out
+
+
+class Rsqrt(Function):
+    """1 / sqrt(a):  da = -g / (2 a sqrt(a)) = -g * out**3 / 2"""
+    node_name = "RsqrtBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        with _quiet():
+            out = a._make_like(1 / np.sqrt(a._data))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return -0.5 * g * out * out * out
 
 
 class Clamp(Function):

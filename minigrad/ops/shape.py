@@ -25,6 +25,7 @@ class View(Function):
 
 class Reshape(View):
     """like view, but copies when the memory layout does not allow a view"""
+    node_name = "ViewBackward0"  # declared again: a subclass without node_name would be named like a custom Function
 
     @staticmethod
     def forward(ctx, a, shape):
@@ -238,7 +239,7 @@ class IndexAddInto(Function):
 class IndexPut(Function):
     """a with a[key] = v, out of place (the in-place `a[key] = v` builds on it):
     da = g with zeros at key,  dv = g[key]"""
-    node_name = "CopySlices"
+    node_name = "torch::autograd::CopySlices"
 
     @staticmethod
     def forward(ctx, a, v, key):

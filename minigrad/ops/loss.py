@@ -1,0 +1,147 @@
+"""Loss ops, one backward node each as in PyTorch (MseLossBackward0, NllLossBackward0, ...).
+
+`reduction` is "mean", "sum" or "none". Targets given as class indices (and class weights) travel as
+numpy arrays, so they are not inputs of the node: PyTorch's NllLossBackward0 lists only the input.
+Backward formulas are Tensor expressions, so create_graph=True differentiates them again.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+
+BCE_LOG_FLOOR = -100.0  # PyTorch clamps log(x) and log(1-x) here so that x = 0 or 1 gives a finite loss
+BCE_GRAD_EPSILON = 1e-12  # and keeps x(1-x) away from 0 in the gradient
+
+
+def reduce_array(loss, reduction):
+    if reduction == "mean":
+        return np.asarray(loss.mean(dtype=loss.dtype))
+    if reduction == "sum":
+        return np.asarray(loss.sum(dtype=loss.dtype))
+    return loss
+
+
+def _scale(ctx, n):
+    """d(mean)/d(element) = 1/n; sum and none pass the gradient through."""
+    return 1.0 / n if ctx.reduction == "mean" else 1.0
+
+
+class MseLoss(Function):
+    """mean((x - y)^2):  dx = 2 (x - y) g / n,  dy = -dx"""
+    node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, reduction):
+        ctx.save_for_backward(x, y)
+        ctx.reduction = reduction
+        diff = x._data - y._data
+        return reduce_array(diff * diff, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        grad = 2.0 * _scale(ctx, x.numel()) * (x - y) * g
+        return grad, (-grad if ctx.needs_input_grad[1] else None), None
+
+
+class BinaryCrossEntropy(Function):
+    """-(y log x + (1 - y) log(1 - x)), logs clamped at -100:  dx = g (x - y) / max(x (1 - x), 1e-12)"""
+    node_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, weight, reduction):
+        p = x._data
+        if ((p < 0) | (p > 1)).any() or np.isnan(p).any():
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        ctx.save_for_backward(x, y)
+        ctx.weight, ctx.reduction = weight, reduction
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), BCE_LOG_FLOOR)
+            log_not_p = np.maximum(np.log1p(-p), BCE_LOG_FLOOR)
+        loss = (y._data - 1) * log_not_p - y._data * log_p
+        return reduce_array(loss if weight is None else loss * weight, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        scale = g * _scale(ctx, x.numel()) if ctx.weight is None else g * _scale(ctx, x.numel()) * ctx.weight
+        grad_x = scale * (x - y) / ((1 - x) * x).clamp(min=BCE_GRAD_EPSILON)
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            grad_y = scale * ((1 - x).log().clamp(min=BCE_LOG_FLOOR) - x.log().clamp(min=BCE_LOG_FLOOR))
+        return grad_x, grad_y, None, None
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """(1 - y) z - w_pos log sigmoid(z), w_pos = 1 + (pos_weight - 1) y:  dz = g (w_pos sigmoid(z) - pos_weight y)"""
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, z, y, weight, pos_weight, reduction):
+        ctx.save_for_backward(z, y)
+        ctx.weight, ctx.pos_weight, ctx.reduction = weight, pos_weight, reduction
+        x, t = z._data, y._data
+        log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))  # never exponentiates a large number
+        log_weight = 1 if pos_weight is None else (pos_weight - 1) * t + 1
+        loss = (1 - t) * x - log_weight * log_sigmoid
+        return reduce_array(loss if weight is None else loss * weight, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        z, y = ctx.saved_tensors
+        scale = g * _scale(ctx, z.numel()) if ctx.weight is None else g * _scale(ctx, z.numel()) * ctx.weight
+        pos_weight = ctx.pos_weight
+        if pos_weight is None:
+            grad_z = scale * (z.sigmoid() - y)
+        else:
+            grad_z = scale * (((pos_weight - 1) * y + 1) * z.sigmoid() - pos_weight * y)
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            log_sigmoid = z.clamp(max=0) - (1 + (-z.abs()).exp()).log()
+            grad_y = scale * (-z if pos_weight is None else -z - (pos_weight - 1) * log_sigmoid)
+        return grad_z, grad_y, None, None, None
+
+
+class NllLoss(Function):
+    """-x[i, target_i] (weighted, averaged over the weights of the counted targets):  dx[i, t_i] = -w_i g / W"""
+    node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, target, weight, ignore_index, reduction):
+        picked, w = _pick(x._data, target, weight, ignore_index)
+        loss = -picked * w
+        ctx.reduction, ctx.shape = reduction, x.shape
+        ctx.target, ctx.w = target, w
+        if reduction == "mean":
+            ctx.total = w.sum(dtype=w.dtype)
+            return np.asarray(loss.sum(dtype=loss.dtype) / ctx.total)
+        return reduce_array(loss, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        coef = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # -w_i at [i, t_i], 0 elsewhere
+        class_dim = 0 if len(ctx.shape) == 1 else 1
+        index = np.expand_dims(_clipped(ctx.target, ctx.shape[class_dim]), class_dim)
+        np.put_along_axis(coef, index, np.expand_dims(0 - ctx.w, class_dim), axis=class_dim)  # 0 - w: no -0.0
+        if ctx.reduction == "mean":
+            coef /= ctx.total
+        if ctx.reduction == "none" and len(ctx.shape) > 1:
+            g = g.unsqueeze(1)
+        return g * type(g)._make(coef), None, None, None, None
+
+
+def _clipped(target, classes):
+    return np.clip(target, 0, classes - 1)  # ignored targets may hold any value; their weight is 0
+
+
+def _pick(x, target, weight, ignore_index):
+    """x[i, target_i] for input (N, C, ...) or (C,), and each pick's weight (0 for ignore_index)."""
+    class_dim = 0 if x.ndim == 1 else 1
+    classes = x.shape[class_dim]
+    counted = target != ignore_index
+    bad = counted & ((target < 0) | (target >= classes))
+    if bad.any():
+        raise IndexError(f"Target {int(target[bad].flat[0])} is out of bounds.")
+    index = np.expand_dims(_clipped(target, classes), class_dim)
+    picked = np.take_along_axis(x, index, axis=class_dim).squeeze(class_dim)
+    w = np.ones_like(picked) if weight is None else weight[_clipped(target, classes)].astype(x.dtype)
+    return picked, np.where(counted, w, np.zeros_like(w))

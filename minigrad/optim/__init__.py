@@ -1,0 +1,8 @@
+"""minigrad.optim: optimizers that update parameters from their .grad, and learning-rate schedulers."""
+from . import lr_scheduler
+from .adam import Adam, AdamW
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler"]
