@@ -19,7 +19,8 @@ def raises_exactly(kind, text):
     ([True], torch.bool, (1,)), ([[1, 2], [3, 4]], torch.int64, (2, 2)), ([], torch.float32, (0,)),
     ([[]], torch.float32, (1, 0)), ((1.0, 2.0), torch.float32, (2,)),
     (np.array([1.0, 2.0]), torch.float64, (2,)), (np.array([1, 2], dtype=np.int32), torch.int32, (2,)),
-    (np.array([1.0], dtype=np.float32), torch.float32, (1,)), ([torch.tensor(1.0), torch.tensor(2.0)], torch.float32, (2,)),
+    (np.array([1.0], dtype=np.float32), torch.float32, (1,)),
+    ([torch.tensor(1.0), torch.tensor(2.0)], torch.float32, (2,)),
 ], ids=repr)
 def test_dtype_inference(data, dtype, shape):
     t = torch.tensor(data)

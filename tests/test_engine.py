@@ -161,6 +161,15 @@ def test_vector_jacobian_product():
     assert repr(x.grad) == "tensor([2.0000e-01, 2.0000e+00, 2.0000e-04])"
 
 
+def test_gradient_argument_is_never_changed_by_accumulation():
+    x = leaf([1.0, 2.0])
+    v = minigrad.tensor([1.0, 1.0])
+    (x + 1).backward(v)  # AddBackward0 hands v on unchanged: .grad must not become v itself
+    (x + 1).backward(v)
+    assert v.tolist() == [1.0, 1.0] and x.grad.tolist() == [2.0, 2.0]
+    assert x.grad is not v
+
+
 @pytest.mark.parametrize("out_shape, grad_shape", [((3,), (2,)), ((2, 2), (4,)), ((2, 2), (2,))])
 def test_gradient_shape_must_match_exactly(out_shape, grad_shape):
     y = minigrad.ones(*out_shape, requires_grad=True) * 2

@@ -171,3 +171,13 @@ def test_accumulate_grad_node_hooks():
     acc.register_hook(lambda grad_inputs, grad_outputs: order.append(("post", grad_inputs, x.grad.tolist())))
     y.sum().backward()
     assert order == ["tensor hook", ("post", (), [20.0, 20.0])]
+
+
+def test_a_gradient_kept_by_a_hook_is_not_changed_by_later_accumulation():
+    x = leaf([1.0, 2.0])
+    kept = []
+    x.register_hook(lambda g: kept.append(g))
+    (x * 2).sum().backward()
+    (x * 2).sum().backward()
+    assert [g.tolist() for g in kept] == [[2.0, 2.0], [2.0, 2.0]]
+    assert x.grad.tolist() == [4.0, 4.0]

@@ -10,9 +10,11 @@
    (leaves that require grad) and for tensors that called retain_grad().
 """
 import heapq
+import sys
 
 import numpy as np
 
+from ..ops import misc
 from .function import AccumulateGrad, zeros_for
 from .grad_mode import state
 
@@ -88,6 +90,7 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
                 deps[child] -= 1
                 if deps[child] == 0:
                     heapq.heappush(ready, (-child._seq, child))
+            grads = grads_in = grad = None  # hold no gradient past its node: a leaf may then keep it (_owned)
             if not retain_graph:
                 node.release()
     finally:
@@ -227,10 +230,9 @@ def _reduce(node, j, grad):
 
 def _accumulate(variable, grad, create_graph):
     """AccumulateGrad: the leaf's .grad becomes grad, or grad is added to it."""
-    from ..ops.misc import CopyBackwards
     current = variable._grad
     if current is None:
-        variable._grad = CopyBackwards.apply(grad) if create_graph else grad._copy_detached()
+        variable._grad = misc.CopyBackwards.apply(grad) if create_graph else _owned(grad)
     elif create_graph or current._requires_grad:
         variable._grad = current + grad
     else:
@@ -248,6 +250,23 @@ def _observed_accumulate(node, grad, create_graph):
     _accumulate(node.variable, grad, create_graph)
     for observe in leaf_observers:
         observe(node, grad, before, snapshot(node.variable._grad))
+
+
+def _owned(grad):
+    """A gradient the leaf can keep as its .grad: the tensor itself when only this pass holds it and its memory
+    (PyTorch checks the same use count), otherwise a copy, so that later in-place accumulation into .grad
+    never changes a tensor that someone else sees (a `gradient=` argument, a hook's saved value, a view)."""
+    array = grad._data
+    memory = array if array.base is None else array.base  # e.g. the transposed view TBackward0 hands on
+    unshared = sys.getrefcount(memory) <= (3 if memory is array else 2)
+    if (sys.getrefcount(grad) <= _UNSHARED_TENSOR_REFS and unshared and memory.flags.owndata
+            and array.flags.writeable and not grad._requires_grad and grad._version_counter is None):
+        return grad
+    return grad._copy_detached()
+
+
+_UNSHARED_TENSOR_REFS = 4  # the pass's list of gradients, _accumulate's and _owned's arguments, getrefcount's
+# the memory: the tensor (or the view on it), _owned's local name, getrefcount's argument
 
 
 def _accumulate_retained(tensor, grad):

@@ -152,23 +152,23 @@ def write_(param, new_values):
     param._bump_version()
 
 
-# ---- PyTorch's fused arithmetic on numpy arrays ----
-# PyTorch's CPU kernels compute `add(alpha=)`, `addcmul` and `lerp` with one fused multiply-add (a single
-# rounding). For float32 the product of two float32 numbers is exact in float64, so computing in float64 and
-# rounding once to float32 gives the same bits; plain numpy (two roundings) would differ in the last bit.
-def _fma(a, b, c, dtype):
-    """a * b + c, rounded once to dtype."""
-    return (np.asarray(a, np.float64) * np.asarray(b, np.float64) + c).astype(dtype)
-
-
+# ---- PyTorch's update arithmetic on numpy arrays, in the parameter's own dtype ----
+# PyTorch's CPU kernels fuse `add(alpha=)`, `addcmul` and `lerp` into one multiply-add (one rounding). We stay
+# in float32 (no float64 round trip on every step): results may differ from PyTorch's in the last bit.
 def add(a, b, alpha=1.0):
     """a + alpha * b (torch.add(a, b, alpha=alpha))."""
-    return _fma(b, a.dtype.type(alpha), a, a.dtype)
+    return a + b * a.dtype.type(alpha)
+
+
+def add_(param, b, alpha):
+    """param += alpha * b in the parameter's memory (param.add_(b, alpha=alpha) under no_grad)."""
+    param._data += b * param._data.dtype.type(alpha)
+    param._bump_version()
 
 
 def addcmul(a, t1, t2, value=1.0):
     """a + value * t1 * t2."""
-    return _fma(a.dtype.type(value) * t1, t2, a, a.dtype)
+    return a + a.dtype.type(value) * t1 * t2
 
 
 def addcdiv(a, t1, t2, value=1.0):
@@ -180,5 +180,5 @@ def lerp(a, end, weight):
     """a + weight * (end - a), computed from the nearer end as PyTorch does."""
     w = a.dtype.type(weight)
     if abs(weight) < 0.5:
-        return _fma(w, end - a, a, a.dtype)
-    return _fma(-(end - a), 1 - w, end, a.dtype)
+        return a + w * (end - a)
+    return end - (end - a) * (1 - w)

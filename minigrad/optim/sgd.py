@@ -1,5 +1,5 @@
 """SGD with momentum, dampening, Nesterov momentum, weight decay and maximize (PyTorch's update, same order)."""
-from .optimizer import Optimizer, add, write_
+from .optimizer import Optimizer, add, add_
 
 
 class SGD(Optimizer):
@@ -37,5 +37,5 @@ class SGD(Optimizer):
                         buf = state["momentum_buffer"]._data
                         buf[...] = add(buf * buf.dtype.type(momentum), grad, alpha=1 - group["dampening"])
                     grad = add(grad, buf, alpha=momentum) if group["nesterov"] else buf
-                write_(p, add(p._data, grad, alpha=-lr))
+                add_(p, grad, alpha=-lr)
         return loss

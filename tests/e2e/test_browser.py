@@ -11,7 +11,9 @@ SHOT = os.environ.get("E2E_SHOT", os.path.join(tempfile.gettempdir(), "course_e2
 
 
 def open_and_run(page, lab, notebook):
-    page.goto(f"{lab}/lab/tree/{notebook}?token={TOKEN}")
+    # a fresh workspace per notebook: the page then shows this notebook only (no restored tabs)
+    workspace = re.sub(r"\W", "", notebook.split("_")[0])
+    page.goto(f"{lab}/lab/workspaces/w{workspace}/tree/{notebook}?reset&token={TOKEN}")
     # wait for a connected kernel (the toolbar says idle even while the status bar says "No Kernel")
     expect(page.get_by_role("button", name=re.compile(r"^(?!No Kernel).+ \| Idle$"))).to_be_visible(timeout=60_000)
     page.get_by_role("menuitem", name="Run", exact=True).click()
