@@ -62,7 +62,7 @@ def bench_mlp(repeat, batch=64, hidden=128):
     return row
 
 
-def bench_deep(repeat):
+def bench_deep(repeat, long_chain=100_000):
     """Backward time of a 100,000-op chain over a 10,000-op one, and the memory left after backward."""
     def backward_time(length, runs):
         build, times = w.deep_chain(minigrad, length), []
@@ -72,11 +72,11 @@ def bench_deep(repeat):
             out.backward()
             times.append(time.perf_counter() - start)
         return statistics.median(times)
-    short = backward_time(10_000, max(3, repeat // 3))
-    long = backward_time(100_000, 3)
+    short = backward_time(long_chain // 10, max(3, repeat // 3))
+    long = backward_time(long_chain, 3)
     gc.collect()
     tracemalloc.start()
-    out = w.deep_chain(minigrad, 100_000)()
+    out = w.deep_chain(minigrad, long_chain)()
     built, _ = tracemalloc.get_traced_memory()
     out.backward()
     after_backward, peak = tracemalloc.get_traced_memory()
@@ -88,10 +88,10 @@ def bench_deep(repeat):
             "after_release_mb": released / 2**20, "peak_mb": peak / 2**20}
 
 
-def bench_digits(repeat):
-    row = {"minigrad": median_time(w.digits(minigrad), repeat, warmup=1)}
+def bench_digits(repeat, epochs=None):
+    row = {"minigrad": median_time(w.digits(minigrad, epochs), repeat, warmup=1)}
     if torch:
-        row["torch"] = median_time(w.digits(torch), repeat, warmup=1)
+        row["torch"] = median_time(w.digits(torch, epochs), repeat, warmup=1)
     return row
 
 
@@ -112,11 +112,13 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--json", default=str(Path(__file__).parent / "results" / "latest.json"))
     parser.add_argument("--only", default="chain,mlp,mlp_big,deep,digits")
+    parser.add_argument("--quick", action="store_true", help="small sizes, to check that the script works")
     args = parser.parse_args(argv)
     repeat = args.repeat
     runners = {"chain": lambda: bench_chain(repeat), "mlp": lambda: bench_mlp(repeat),
                "mlp_big": lambda: bench_mlp(max(repeat // 3, 1), batch=512, hidden=1024),
-               "deep": lambda: bench_deep(repeat), "digits": lambda: bench_digits(max(repeat // 10, 1))}
+               "deep": lambda: bench_deep(repeat, 10_000 if args.quick else 100_000),
+               "digits": lambda: bench_digits(max(repeat // 10, 1), 1 if args.quick else None)}
     results = {}
     print(f"median of {repeat} runs (mlp_big: {max(repeat // 3, 1)}, digits: {max(repeat // 10, 1)}); "
           f"torch: {torch.__version__ if torch else 'not installed'}")

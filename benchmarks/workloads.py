@@ -60,6 +60,21 @@ def mlp(lib, batch=64, hidden=128):
     return run
 
 
+def mlp_numpy_gradients(x, y, w1, b1, w2, b2):
+    """Gradients of the mean cross-entropy of a 2-layer ReLU MLP, backward written by hand."""
+    batch = len(y)
+    pre = x @ w1.T + b1
+    h = np.maximum(pre, 0)
+    logits = h @ w2.T + b2
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    g_logits = probs  # d loss / d logits = (softmax - onehot) / batch
+    g_logits[np.arange(batch), y] -= 1
+    g_logits /= batch
+    g_pre = (g_logits @ w2) * (pre > 0)
+    return g_pre.T @ x, g_pre.sum(0), g_logits.T @ h, g_logits.sum(0)
+
+
 def mlp_numpy(batch=64, hidden=128, lr=0.01):
     x, y = _mlp_data(batch)
     rng = np.random.default_rng(1)
@@ -67,24 +82,11 @@ def mlp_numpy(batch=64, hidden=128, lr=0.01):
     b1 = np.zeros(hidden, np.float32)
     w2 = (rng.uniform(-1, 1, (10, hidden)) / np.sqrt(hidden)).astype(np.float32)
     b2 = np.zeros(10, np.float32)
-    rows = np.arange(batch)
+    step = np.float32(lr)
 
     def run():
-        pre = x @ w1.T + b1
-        h = np.maximum(pre, 0)
-        logits = h @ w2.T + b2
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        probs = np.exp(shifted)
-        probs /= probs.sum(axis=1, keepdims=True)
-        g_logits = probs
-        g_logits[rows, y] -= 1
-        g_logits /= batch
-        g_w2, g_b2 = g_logits.T @ h, g_logits.sum(0)
-        g_h = g_logits @ w2
-        g_pre = g_h * (pre > 0)
-        g_w1, g_b1 = g_pre.T @ x, g_pre.sum(0)
-        for p, g in ((w1, g_w1), (b1, g_b1), (w2, g_w2), (b2, g_b2)):
-            p -= np.float32(lr) * g
+        for p, g in zip((w1, b1, w2, b2), mlp_numpy_gradients(x, y, w1, b1, w2, b2)):
+            p -= step * g
     return run
 
 
@@ -110,10 +112,10 @@ def digits_data():
 DIGITS_CONFIG = {"hidden": 64, "epochs": 5, "batch": 32, "lr": 0.1, "momentum": 0.9}
 
 
-def digits(lib):
+def digits(lib, epochs=None):
     """Lesson 13's training run: a 64-64-10 ReLU MLP on scikit-learn's digits, SGD with momentum."""
     x_np, y_np = digits_data()
-    cfg = DIGITS_CONFIG
+    cfg = dict(DIGITS_CONFIG, epochs=epochs or DIGITS_CONFIG["epochs"])
     x_all, y_all = lib.tensor(x_np), lib.tensor(y_np)
 
     def run():
