@@ -2,6 +2,12 @@
 
 `import minigrad as torch` runs ordinary autograd tutorial code and prints the same numbers.
 """
+import warnings as _warnings
+
+# PyTorch computes 1/0 = inf, log(0) = -inf, 0*inf = nan without a word; numpy warns. numpy attributes its
+# warning to the Python line that called it, so this filter silences only what minigrad's own code triggers
+# (it costs nothing when no warning occurs, unlike np.errstate around every op); your numpy code still warns.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minigrad(\.|$)")
 from . import autograd, nn, optim
 from ._creation import (
     arange,

@@ -358,3 +358,25 @@ def test_non_leaf_grad_warning_text():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert quiet.grad is None
+
+
+def test_inf_and_nan_arithmetic_is_silent_in_minigrad_but_not_in_your_numpy_code():
+    # in a fresh interpreter, as a learner's kernel is (pytest resets warning filters after collection)
+    import subprocess
+    import sys
+    program = """
+import warnings
+import numpy as np
+import minigrad as torch
+warnings.simplefilter("always", append=True)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always", append=True)
+    zero = torch.tensor([0.0, 1.0], requires_grad=True)
+    out = (zero * float("inf")) + zero.log() + 1 / zero + (zero - zero).sqrt()
+    out.sum().backward()  # inf - inf and 0 * inf inside the backward formulas
+    print(len(caught), np.isnan(out[0].item()))
+    np.zeros(1) * np.inf  # the learner's own numpy code keeps numpy's warning
+    print(len(caught), caught[-1].category.__name__)
+"""
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["0", "True", "1", "RuntimeWarning"], result.stderr

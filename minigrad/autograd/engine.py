@@ -142,8 +142,7 @@ def _add(buffers, node, nr, grad, create_graph):
     if current is None:
         slots[nr] = grad
     else:
-        with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is nan silently, as in PyTorch
-            slots[nr] = current + grad
+        slots[nr] = current + grad
 
 
 def _num_outputs(node):

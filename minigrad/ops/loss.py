@@ -54,9 +54,8 @@ class BinaryCrossEntropy(Function):
             raise RuntimeError("all elements of input should be between 0 and 1")
         ctx.save_for_backward(x, y)
         ctx.weight, ctx.reduction = weight, reduction
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(p), BCE_LOG_FLOOR)
-            log_not_p = np.maximum(np.log1p(-p), BCE_LOG_FLOOR)
+        log_p = np.maximum(np.log(p), BCE_LOG_FLOOR)
+        log_not_p = np.maximum(np.log1p(-p), BCE_LOG_FLOOR)
         loss = (y._data - 1) * log_not_p - y._data * log_p
         return reduce_array(loss if weight is None else loss * weight, reduction)
 

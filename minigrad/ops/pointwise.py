@@ -7,11 +7,6 @@ import numpy as np
 from ..autograd.function import Function
 
 
-def _quiet():
-    # log(0), 1/0 and 0**-1 give -inf/inf/nan silently in PyTorch; numpy would warn
-    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
-
-
 class Add(Function):
     """a + b:  da = g,  db = g"""
     node_name = "AddBackward0"
@@ -63,8 +58,7 @@ class Mul(Function):
         ctx.save_for_backward(b if ctx.needs_input_grad[0] and hasattr(b, "_data") else None,
                               a if ctx.needs_input_grad[1] else None)
         ctx.number = None if hasattr(b, "_data") else b
-        with _quiet():  # 0 * inf is nan without a warning, as in PyTorch
-            return a._data * (b._data if hasattr(b, "_data") else b)
+        return a._data * (b._data if hasattr(b, "_data") else b)
 
     @staticmethod
     def backward(ctx, g):
@@ -82,8 +76,7 @@ class Div(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if hasattr(b, "_data") else None)
         ctx.number = None if hasattr(b, "_data") else b
-        with _quiet():
-            return a._data / (b._data if hasattr(b, "_data") else b)
+        return a._data / (b._data if hasattr(b, "_data") else b)
 
     @staticmethod
     def backward(ctx, g):
@@ -115,8 +108,7 @@ class Pow(Function):
     def forward(ctx, a, e):
         ctx.save_for_backward(a)
         ctx.exponent = e
-        with _quiet():
-            return a._data ** e
+        return a._data ** e
 
     @staticmethod
     def backward(ctx, g):
@@ -133,8 +125,7 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        with _quiet():
-            out = a._data ** b._data
+        out = a._data ** b._data
         ctx.save_for_backward(a, b)
         ctx.out = out
         return out
@@ -157,8 +148,7 @@ class RPow(Function):
     @staticmethod
     def forward(ctx, a, s):
         ctx.base = s
-        with _quiet():
-            out = a._make_like(np.asarray(s, dtype=a._data.dtype) ** a._data)
+        out = a._make_like(np.asarray(s, dtype=a._data.dtype) ** a._data)
         ctx.save_for_backward(out)
         return out
 
@@ -174,8 +164,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        with _quiet():
-            out = a._make_like(np.exp(a._data))
+        out = a._make_like(np.exp(a._data))
         ctx.save_for_backward(out)
         return out
 
@@ -192,8 +181,7 @@ class Log(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        with _quiet():
-            return np.log(a._data)
+        return np.log(a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -254,9 +242,8 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
-        with _quiet():  # the two-sided form never overflows exp
-            e = np.exp(-np.abs(x))
-            out = a._make_like(np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False))
+        e = np.exp(-np.abs(x))
+        out = a._make_like(np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False))
         ctx.save_for_backward(out)
         return out
 
@@ -303,8 +290,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx, a):
-        with _quiet():
-            out = a._make_like(np.sqrt(a._data))
+        out = a._make_like(np.sqrt(a._data))
         ctx.save_for_backward(out)
         return out
 
@@ -320,8 +306,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        with _quiet():
-            out = a._make_like(1 / a._data)
+        out = a._make_like(1 / a._data)
         ctx.save_for_backward(out)
         return out
 
@@ -337,8 +322,7 @@ class Rsqrt(Function):
 
     @staticmethod
     def forward(ctx, a):
-        with _quiet():
-            out = a._make_like(1 / np.sqrt(a._data))
+        out = a._make_like(1 / np.sqrt(a._data))
         ctx.save_for_backward(out)
         return out
 

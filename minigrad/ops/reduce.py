@@ -204,8 +204,7 @@ class Var(Function):
     def forward(ctx, a, dim, correction, keepdim):
         ctx.save_for_backward(a)
         ctx.dims, ctx.correction, ctx.keepdim = _dims(dim, a.ndim), correction, keepdim
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(a._data.var(axis=ctx.dims if a.ndim else None, ddof=correction, keepdims=keepdim))
+        return np.asarray(a._data.var(axis=ctx.dims if a.ndim else None, ddof=correction, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
@@ -221,9 +220,8 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx, a, dim, correction, keepdim):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = a._make_like(np.asarray(a._data.std(axis=_dims(dim, a.ndim) if a.ndim else None, ddof=correction,
-                                                      keepdims=keepdim)))
+        out = a._make_like(np.asarray(a._data.std(axis=_dims(dim, a.ndim) if a.ndim else None, ddof=correction,
+                                                  keepdims=keepdim)))
         ctx.save_for_backward(a, out)
         ctx.dims, ctx.correction, ctx.keepdim = _dims(dim, a.ndim), correction, keepdim
         return out
@@ -295,8 +293,7 @@ class Logsumexp(Function):
         x = a._data
         peak = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
         peak = np.where(np.isfinite(peak), peak, 0)
-        with np.errstate(divide="ignore"):
-            out = np.log(np.exp(x - peak).sum(axis=axis, keepdims=True)) + peak
+        out = np.log(np.exp(x - peak).sum(axis=axis, keepdims=True)) + peak
         if not keepdim and a.ndim:
             out = out.squeeze(dims)
         out = a._make_like(np.asarray(out, dtype=x.dtype))
