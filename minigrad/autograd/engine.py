@@ -9,6 +9,7 @@
 3. Gradients live in `buffers`, a dict local to the call. `.grad` is written only by AccumulateGrad
    (leaves that require grad) and for tensors that called retain_grad().
 """
+import gc
 import heapq
 import sys
 
@@ -48,58 +49,85 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
     target_nodes = None if targets is None else {node for node, _ in targets}
     deps, runs = _plan([node for node, _ in roots], target_nodes, capture)
     buffers = {}
-    for (node, nr), grad in zip(roots, seeds):
-        _add(buffers, node, nr, grad, create_graph)
+    for (node, nr), seed in zip(roots, seeds):
+        _add(buffers, node, nr, seed, create_graph)
     ready = []
-    for node, _ in roots:
-        if deps.get(node, 0) == 0 and (-node._seq, node) not in ready:
+    for node in dict.fromkeys(node for node, _ in roots):
+        if deps.get(node, 0) == 0:  # (a root that leads to no target is not in deps: it is popped and skipped)
             heapq.heappush(ready, (-node._seq, node))
     captured = {}
     was_enabled = state.grad_enabled
     state.grad_enabled = create_graph  # backward formulas record a graph only for create_graph
+    collecting = gc.isenabled()
+    gc.disable()  # the pass makes many short-lived objects and no cycles: collecting midway only costs time
     try:
         while ready:
             node = heapq.heappop(ready)[1]
             grads = buffers.pop(node, None)
-            if grads is not None:
+            if grads is not None and (node._tensor_prehooks or node._retained or type(node) is AccumulateGrad):
                 grads = _tensor_prehooks(node, grads)
-                if target_nodes is not None and node in target_nodes:
+            if target_nodes is not None:
+                if node in target_nodes:
                     for slot_node, nr in targets:
                         if slot_node is node:
-                            captured[(node, nr)] = grads[nr]
-            if node not in runs:
-                continue
+                            captured[(node, nr)] = grads[nr] if grads is not None else None
+                if node not in runs:
+                    continue
             if type(node) is AccumulateGrad:
                 if grads is not None and grads[0] is not None:
-                    grads = _node_prehooks(node, grads)  # node hooks on a leaf's node run as in PyTorch
-                    if leaf_observers:
-                        _observed_accumulate(node, grads[0], create_graph)
-                    else:
-                        _accumulate(node.variable, grads[0], create_graph)
-                    for fn in list((node._hooks or {}).values()):
-                        fn((), tuple(grads))
+                    _leaf_step(node, grads, create_graph)
                 continue
-            grads_in = _run_node(node, grads) if grads is not None else None
+            grads_in = None
+            if grads is not None:
+                if (node._prehooks or node._hooks or observers or anomaly["enabled"]
+                        or node._outputs_meta is not None):
+                    grads_in = _run_node(node, grads)
+                else:  # the common case, kept short: no hooks, no observers, one output
+                    grads_in = node.apply_backward(grads)
+            arg_pos, metas = node._arg_pos, node._input_meta
             for j, (child, nr) in enumerate(node.next_functions):
                 if child is None or child not in deps:
                     continue
-                if grads_in is not None:
-                    grad = grads_in[node._arg_pos[j]]
-                    if grad is not None:
-                        _add(buffers, child, nr, _reduce(node, j, grad), create_graph)
-                deps[child] -= 1
-                if deps[child] == 0:
+                grad = grads_in[arg_pos[j]] if grads_in is not None else None
+                if grad is not None:
+                    shape, dtype = metas[j]
+                    if grad._data.shape != shape or grad._data.dtype != dtype:
+                        grad = _reduce(node, j, grad)
+                    slots = buffers.get(child)
+                    if slots is None and child._outputs_meta is None:
+                        buffers[child] = [grad]
+                    else:
+                        _add(buffers, child, nr, grad, create_graph)
+                count = deps[child] - 1
+                deps[child] = count
+                if count == 0:
                     heapq.heappush(ready, (-child._seq, child))
             grads = grads_in = grad = None  # hold no gradient past its node: a leaf may then keep it (_owned)
             if not retain_graph:
                 node.release()
     finally:
         state.grad_enabled = was_enabled
+        if collecting:
+            gc.enable()
     return captured
 
 
 def _plan(roots, target_nodes, capture):
-    """Dependency counts of the nodes to visit, and the set of nodes whose backward must run."""
+    """How many edges lead into each node to visit (a node runs when all have delivered), and which nodes'
+    backward must run (None: all of them)."""
+    if target_nodes is None:  # plain backward: every node reachable from the roots runs
+        deps = dict.fromkeys(roots, 0)
+        stack = list(deps)
+        while stack:
+            for child, _ in stack.pop().next_functions:
+                if child is None:
+                    continue
+                if child in deps:
+                    deps[child] += 1
+                else:
+                    deps[child] = 1
+                    stack.append(child)
+        return deps, None
     children = {}
     order = []  # post-order: children before parents
     stack = [(root, False) for root in dict.fromkeys(roots)]
@@ -114,23 +142,32 @@ def _plan(roots, target_nodes, capture):
         children[node] = kids
         stack.append((node, True))
         stack.extend((child, False) for child in kids if child not in children)
-    if target_nodes is None:
-        keep = runs = set(children)
-    else:
-        runs, keep = set(), set()
-        for node in order:
-            if any(child in keep for child in children[node]):
-                runs.add(node)
-            if node in runs or node in target_nodes:
-                keep.add(node)
-            if node in target_nodes and type(node) is AccumulateGrad and not capture:
-                runs.add(node)
+    runs, keep = set(), set()
+    for node in order:  # a node runs when something it leads to is kept; targets are kept
+        if any(child in keep for child in children[node]):
+            runs.add(node)
+        if node in runs or node in target_nodes:
+            keep.add(node)
+        if node in target_nodes and type(node) is AccumulateGrad and not capture:
+            runs.add(node)
     deps = {node: 0 for node in keep}
     for node in runs:
         for child in children[node]:
             if child in keep:
                 deps[child] += 1
     return deps, runs
+
+
+def _leaf_step(node, grads, create_graph):
+    """AccumulateGrad's step, with the hooks PyTorch runs around it."""
+    if node._prehooks:
+        grads = _node_prehooks(node, grads)  # node hooks on a leaf's node run as in PyTorch
+    if leaf_observers:
+        _observed_accumulate(node, grads[0], create_graph)
+    else:
+        _accumulate(node.variable, grads[0], create_graph)
+    for fn in list((node._hooks or {}).values()):
+        fn((), tuple(grads))
 
 
 def _add(buffers, node, nr, grad, create_graph):
@@ -255,17 +292,19 @@ def _owned(grad):
     """A gradient the leaf can keep as its .grad: the tensor itself when only this pass holds it and its memory
     (PyTorch checks the same use count), otherwise a copy, so that later in-place accumulation into .grad
     never changes a tensor that someone else sees (a `gradient=` argument, a hook's saved value, a view)."""
-    array = grad._data
-    memory = array if array.base is None else array.base  # e.g. the transposed view TBackward0 hands on
-    unshared = sys.getrefcount(memory) <= (3 if memory is array else 2)
-    if (sys.getrefcount(grad) <= _UNSHARED_TENSOR_REFS and unshared and memory.flags.owndata
-            and array.flags.writeable and not grad._requires_grad and grad._version_counter is None):
-        return grad
-    return grad._copy_detached()
+    if grad._requires_grad or not grad._data.flags.writeable or sys.getrefcount(grad) > _UNSHARED_TENSOR_REFS:
+        return grad._copy_detached()
+    base = grad._base
+    if base is None:  # refs to the array: the tensor, getrefcount's argument
+        unshared = grad._version_counter is None and sys.getrefcount(grad._data) <= 2 and grad._data.flags.owndata
+    else:  # a view (e.g. the transpose TBackward0 hands on) of a tensor only it holds: refs to that tensor are
+        # the view's _base, `base`, getrefcount's argument; to its array the tensor, the view's array, the argument
+        unshared = (base._base is None and sys.getrefcount(base) <= 3 and sys.getrefcount(base._data) <= 3
+                    and base._data.flags.owndata)
+    return grad if unshared else grad._copy_detached()
 
 
 _UNSHARED_TENSOR_REFS = 4  # the pass's list of gradients, _accumulate's and _owned's arguments, getrefcount's
-# the memory: the tensor (or the view on it), _owned's local name, getrefcount's argument
 
 
 def _accumulate_retained(tensor, grad):

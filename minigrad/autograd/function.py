@@ -43,10 +43,19 @@ def add_hook(hooks, fn):
 class Node:
     """A node of the backward graph (a tensor's `grad_fn`)."""
 
-    __slots__ = ("__dict__", "__weakref__", "next_functions", "_seq", "_saved", "_saved_versions",
-                 "_saved_outputs", "needs_input_grad", "_input_meta", "_arg_pos", "_outputs_meta",
-                 "_hooks", "_prehooks", "_tensor_prehooks", "_retained", "_non_differentiable",
-                 "_dirty", "materialize_grads")
+    # what every recorded node sets lives in slots; what few nodes use is a class default, stored in the
+    # instance dict only when set (making a node is on the path of every op)
+    __slots__ = ("__dict__", "__weakref__", "next_functions", "_seq", "_saved", "needs_input_grad", "_input_meta",
+                 "_arg_pos", "_outputs_meta")
+    _saved_versions = None
+    _saved_outputs = None
+    _hooks = None
+    _prehooks = None
+    _tensor_prehooks = None
+    _retained = None
+    _non_differentiable = None
+    _dirty = None
+    materialize_grads = True
 
     def name(self):
         return type(self).__name__
@@ -85,15 +94,6 @@ class BackwardNode(Node):
     def __init__(self):
         self._seq = next(_creation_order)
         self._saved = None
-        self._saved_versions = None
-        self._saved_outputs = None
-        self._hooks = None
-        self._prehooks = None
-        self._tensor_prehooks = None
-        self._retained = None
-        self._non_differentiable = None
-        self._dirty = None
-        self.materialize_grads = True
 
     # ---- the ctx API used inside forward/backward ----
     def save_for_backward(self, *tensors):
@@ -224,11 +224,8 @@ class AccumulateGrad(Node):
         self._seq = ACCUMULATE_PRIORITY + next(_creation_order)
         self.variable = variable
         self.next_functions = ()
-        self._hooks = None
-        self._prehooks = None
-        self._tensor_prehooks = None
-        self._retained = None
         self._saved = None
+        self._outputs_meta = None
 
     def name(self):
         return "torch::autograd::AccumulateGrad"
