@@ -71,9 +71,17 @@ class Tensor:
 
     @staticmethod
     def _make(array):
-        """Wrap a numpy array (no copy): the fast constructor every op uses."""
+        """Wrap a numpy array (no copy): the fast constructor every op uses (the same fields as _init)."""
         t = _new_tensor(Tensor)
-        t._init(array if type(array) is np.ndarray else np.asarray(array))
+        t._data = array if type(array) is np.ndarray else np.asarray(array)
+        t._requires_grad = False
+        t.grad_fn = None
+        t._output_nr = 0
+        t._grad = None
+        t._version_counter = None
+        t._base = None
+        if state.inference:
+            t._inference = True
         return t
 
     _make_like = _make

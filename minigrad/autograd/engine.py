@@ -25,7 +25,7 @@ anomaly = {"enabled": False, "check_nan": True}
 
 
 def unbroadcast(grad, shape, node=None, index=0):
-    """Sum a broadcast gradient back to `shape`: over the leading extra dims, then over dims that were 1."""
+    """Sum a broadcast gradient back to `shape`: over the dims that were 1, then over the leading extra dims."""
     gshape = grad._data.shape
     if gshape == shape:
         return grad
@@ -33,10 +33,10 @@ def unbroadcast(grad, shape, node=None, index=0):
     if extra < 0 or any(n != 1 and n != gshape[extra + i] for i, n in enumerate(shape)):
         raise RuntimeError(f"Function {node.name() if node else 'backward'} returned an invalid gradient at index "
                            f"{index} - got {list(gshape)} but expected shape compatible with {list(shape)}")
-    dims = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
-    if dims:
-        grad = grad.sum(dim=dims, keepdim=True)
-    return grad.reshape(shape) if extra else grad
+    stretched = tuple(extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
+    if stretched:
+        grad = grad.sum(dim=stretched, keepdim=True)
+    return grad.sum(dim=tuple(range(extra))) if extra else grad
 
 
 def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture=False):
@@ -268,7 +268,7 @@ def _accumulate(variable, grad, create_graph):
     """AccumulateGrad: the leaf's .grad becomes grad, or grad is added to it."""
     current = variable._grad
     if current is None:
-        variable._grad = misc.CopyBackwards.apply(grad) if create_graph else _owned(grad)
+        variable._grad = misc.CopyBackwards.apply(grad) if create_graph else _owned(grad, variable)
     elif create_graph or current._requires_grad:
         variable._grad = current + grad
     else:
@@ -288,15 +288,18 @@ def _observed_accumulate(node, grad, create_graph):
         observe(node, grad, before, snapshot(node.variable._grad))
 
 
-def _owned(grad):
+def _owned(grad, variable):
     """A gradient the leaf can keep as its .grad: the tensor itself when only this pass holds it and its memory
-    (PyTorch checks the same use count), otherwise a copy, so that later in-place accumulation into .grad
-    never changes a tensor that someone else sees (a `gradient=` argument, a hook's saved value, a view)."""
-    if grad._requires_grad or not grad._data.flags.writeable or sys.getrefcount(grad) > _UNSHARED_TENSOR_REFS:
+    (PyTorch checks the same use count) and it is laid out like the leaf, otherwise a copy: later in-place
+    accumulation into .grad must never change a tensor that someone else sees (a `gradient=` argument, a
+    hook's saved value, a view), and a .grad with the leaf's layout keeps optimizer arithmetic fast."""
+    array = grad._data
+    if (grad._requires_grad or not array.flags.writeable or array.strides != variable._data.strides
+            or sys.getrefcount(grad) > _UNSHARED_TENSOR_REFS):
         return grad._copy_detached()
     base = grad._base
-    if base is None:  # refs to the array: the tensor, getrefcount's argument
-        unshared = grad._version_counter is None and sys.getrefcount(grad._data) <= 2 and grad._data.flags.owndata
+    if base is None:  # refs to the array: the tensor, `array`, getrefcount's argument
+        unshared = grad._version_counter is None and sys.getrefcount(array) <= 3 and array.flags.owndata
     else:  # a view (e.g. the transpose TBackward0 hands on) of a tensor only it holds: refs to that tensor are
         # the view's _base, `base`, getrefcount's argument; to its array the tensor, the view's array, the argument
         unshared = (base._base is None and sys.getrefcount(base) <= 3 and sys.getrefcount(base._data) <= 3

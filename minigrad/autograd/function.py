@@ -303,8 +303,10 @@ class Function(metaclass=FunctionMeta):
             result = cls.forward(ctx, *args)
         finally:
             state.grad_enabled = grad_on
-        multiple = isinstance(result, tuple)
-        outputs = tuple([_as_output(o, args, ctx) for o in (result if multiple else (result,))])
+        if type(result) is np.ndarray and not cls.is_view:  # the common case: one new array from a built-in op
+            outputs = (Tensor._make(result),)
+        else:
+            outputs = tuple([_as_output(o, args, ctx) for o in (result if type(result) is tuple else (result,))])
         if ctx._dirty:
             _check_dirty(ctx)
         if cls.is_view:
@@ -315,7 +317,7 @@ class Function(metaclass=FunctionMeta):
             forward_grad_hook(cls, ctx, args, outputs)
         for observe in forward_observers:
             observe(cls, ctx if record else None, args, outputs)
-        return outputs if multiple else outputs[0]
+        return outputs if type(result) is tuple else outputs[0]
 
 
 def once_differentiable(backward):
@@ -409,7 +411,7 @@ def _connect(ctx, args, outputs):
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
             positions.append(i)
-            edges.append(a._edge())
+            edges.append(a._edge() if a._requires_grad else _NO_EDGE)
             metas.append((a._data.shape, a._data.dtype))  # for unbroadcast and dtype of the gradient
         elif ctx.number_inputs and isinstance(a, (int, float)):  # `x * 2` lists the 2 as (None, 0)
             positions.append(i)

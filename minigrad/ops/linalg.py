@@ -120,7 +120,9 @@ class Addmm(Function):
     @staticmethod
     def backward(ctx, g):
         x, wt = ctx.saved_tensors
-        return g, (g @ wt.t() if wt is not None else None), (x.t() @ g if x is not None else None)
+        # x^T g computed as (g^T x)^T: once TBackward0 transposes it back, W's gradient is laid out like W
+        # itself, so W.grad can take it without a copy
+        return g, (g @ wt.t() if wt is not None else None), ((g.t() @ x).t() if x is not None else None)
 
 
 class UnsafeView(Reshape):

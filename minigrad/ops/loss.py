@@ -106,10 +106,10 @@ class NllLoss(Function):
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
-        picked, w = _pick(x._data, target, weight, ignore_index)
+        picked, w, safe_target = _pick(x._data, target, weight, ignore_index)
         loss = -picked * w
-        ctx.reduction, ctx.shape = reduction, x.shape
-        ctx.target, ctx.w = target, w
+        ctx.reduction, ctx.shape = reduction, x._data.shape
+        ctx.safe_target, ctx.w = safe_target, w
         if reduction == "mean":
             ctx.total = w.sum(dtype=w.dtype)
             return np.asarray(loss.sum(dtype=loss.dtype) / ctx.total)
@@ -118,9 +118,7 @@ class NllLoss(Function):
     @staticmethod
     def backward(ctx, g):
         coef = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # -w_i at [i, t_i], 0 elsewhere
-        class_dim = 0 if len(ctx.shape) == 1 else 1
-        index = np.expand_dims(_clipped(ctx.target, ctx.shape[class_dim]), class_dim)
-        np.put_along_axis(coef, index, np.expand_dims(0 - ctx.w, class_dim), axis=class_dim)  # 0 - w: no -0.0
+        coef[_pick_index(ctx.shape, ctx.safe_target)] = 0 - ctx.w  # 0 - w: no -0.0
         if ctx.reduction == "mean":
             coef /= ctx.total
         if ctx.reduction == "none" and len(ctx.shape) > 1:
@@ -128,19 +126,23 @@ class NllLoss(Function):
         return g * type(g)._make(coef), None, None, None, None
 
 
-def _clipped(target, classes):
-    return np.clip(target, 0, classes - 1)  # ignored targets may hold any value; their weight is 0
+def _pick_index(shape, target):
+    """The index of [i, target_i] in an input of `shape` (C,), (N, C) or (N, C, d1, ...)."""
+    if len(shape) == 1:
+        return (target,)
+    rest = np.indices(target.shape, sparse=True)  # (i, d1, ...) aligned with target
+    return (rest[0], target, *rest[1:])
 
 
 def _pick(x, target, weight, ignore_index):
-    """x[i, target_i] for input (N, C, ...) or (C,), and each pick's weight (0 for ignore_index)."""
-    class_dim = 0 if x.ndim == 1 else 1
-    classes = x.shape[class_dim]
+    """x[i, target_i] for input (N, C, ...) or (C,), the targets used to pick (ignored ones read class 0), and
+    each pick's weight (0 for ignore_index)."""
+    classes = x.shape[0 if x.ndim == 1 else 1]
     counted = target != ignore_index
-    bad = counted & ((target < 0) | (target >= classes))
+    safe = np.where(counted, target, 0)
+    bad = (safe < 0) | (safe >= classes)
     if bad.any():
-        raise IndexError(f"Target {int(target[bad].flat[0])} is out of bounds.")
-    index = np.expand_dims(_clipped(target, classes), class_dim)
-    picked = np.take_along_axis(x, index, axis=class_dim).squeeze(class_dim)
-    w = np.ones_like(picked) if weight is None else weight[_clipped(target, classes)].astype(x.dtype)
-    return picked, np.where(counted, w, np.zeros_like(w))
+        raise IndexError(f"Target {int(safe[bad].flat[0])} is out of bounds.")
+    picked = x[_pick_index(x.shape, safe)]
+    w = counted.astype(x.dtype) if weight is None else np.where(counted, weight[safe], 0).astype(x.dtype)
+    return picked, w, safe

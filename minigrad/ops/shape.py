@@ -35,6 +35,11 @@ class Reshape(View):
 
 def _reshape(array, shape, must_view):
     shape = tuple(shape)
+    if -1 not in shape and array.flags.c_contiguous:  # the common case: nothing to infer, no copy can be needed
+        try:
+            return array.reshape(shape)
+        except ValueError:
+            pass  # a wrong size: the checks below give PyTorch's message
     known = int(np.prod([s for s in shape if s != -1])) if shape else 1
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
