@@ -955,7 +955,9 @@ def _binary(op, a, b, true_division=False):
                 return NotImplemented
             return op.apply(a, b)
     if a._data.dtype != b._data.dtype or (true_division and a._data.dtype.kind != "f"):
-        a, b = _promote(a, b, true_division)
+        # a bool operand (a mask) takes the other's dtype inside numpy itself, as in PyTorch: no cast needed
+        if true_division or "b" not in (a._data.dtype.kind, b._data.dtype.kind) or a._data.dtype == b._data.dtype:
+            a, b = _promote(a, b, true_division)
     try:
         return op.apply(a, b)
     except ValueError as error:

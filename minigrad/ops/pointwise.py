@@ -14,7 +14,7 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return a._data + (b._data if hasattr(b, "_data") else b)
+        return a._data + (b if isinstance(b, (int, float)) else b._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -28,7 +28,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return a._data - (b._data if hasattr(b, "_data") else b)
+        return a._data - (b if isinstance(b, (int, float)) else b._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -55,16 +55,20 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(b if ctx.needs_input_grad[0] and hasattr(b, "_data") else None,
-                              a if ctx.needs_input_grad[1] else None)
-        ctx.number = None if hasattr(b, "_data") else b
-        return a._data * (b._data if hasattr(b, "_data") else b)
+        if isinstance(b, (int, float)):  # x * 2: the 2 is all backward needs (PyTorch still frees this node)
+            ctx.number = b
+            ctx.save_for_backward(None, None)
+            return a._data * b
+        ctx.number = None
+        ctx.save_for_backward(b if ctx.needs_input_grad[0] else None, a if ctx.needs_input_grad[1] else None)
+        return a._data * b._data
 
     @staticmethod
     def backward(ctx, g):
         b, a = ctx.saved_tensors
-        other = b if ctx.number is None else ctx.number
-        return (g * other if ctx.needs_input_grad[0] else None), (g * a if a is not None else None)
+        if ctx.number is not None:
+            return g * ctx.number, None
+        return (g * b if b is not None else None), (g * a if a is not None else None)
 
 
 class Div(Function):
@@ -74,15 +78,20 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if hasattr(b, "_data") else None)
-        ctx.number = None if hasattr(b, "_data") else b
-        return a._data / (b._data if hasattr(b, "_data") else b)
+        if isinstance(b, (int, float)):
+            ctx.number = b
+            ctx.save_for_backward(None, None)
+            return a._data / b
+        ctx.number = None
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
+        return a._data / b._data
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        denominator = b if ctx.number is None else ctx.number
-        da = g / denominator if ctx.needs_input_grad[0] else None
+        if ctx.number is not None:
+            return g / ctx.number, None
+        da = g / b if ctx.needs_input_grad[0] else None
         db = -g * a / (b * b) if ctx.needs_input_grad[1] else None
         return da, db
 
