@@ -177,8 +177,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor w.r.t. the graph leaves and accumulate it into their .grad."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _function.autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def _edge(self):
         """Where this tensor's gradient goes: (its grad_fn, output index), its leaf's AccumulateGrad, or None."""
@@ -433,6 +432,8 @@ class Tensor:
         return _binary(pw.Sub, self, other)
 
     def __rsub__(self, other):
+        if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
+            return pw.Rsub.apply(self, other)
         a, s = _with_number(self, other)
         return pw.Rsub.apply(a, s)
 
@@ -945,6 +946,8 @@ def _with_number(a, number, true_division=False):
 
 def _binary(op, a, b, true_division=False):
     """a <op> b for a tensor a and a tensor, number or array b."""
+    if (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":  # the common case: no promotion
+        return op.apply(a, b)
     if not isinstance(b, Tensor):
         if isinstance(b, (np.ndarray, list)):
             b = Tensor._make(_from_data(b))

@@ -1,7 +1,7 @@
 """minigrad.autograd: the reverse-mode engine's public API, named and behaving as torch.autograd."""
 import numpy as np
 
-from . import grad_mode
+from . import function, grad_mode
 from .engine import run_backward
 from .function import Function, once_differentiable
 from .grad_mode import (
@@ -26,7 +26,7 @@ def _as_tuple(value):
 
 def _roots_and_seeds(outputs, grad_outputs, name="grad_output"):
     """The start of backward: each output's edge, and its seed gradient (ones for a one-element output)."""
-    from ..tensor import Tensor
+    Tensor = function.Tensor  # noqa: N806 - the class, under its own name
     roots, seeds = [], []
     grad_outputs = grad_outputs or (None,) * len(outputs)
     if len(grad_outputs) != len(outputs):
@@ -69,6 +69,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         for t in inputs:
             if t.grad_fn is not None and captured.get(t._edge()) is not None:
                 _accumulate_retained(t, captured[t._edge()])
+
+
+function.autograd_backward = backward  # Tensor.backward calls it (tensor.py cannot import this package)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

@@ -342,6 +342,7 @@ def zeros_for(meta):
 forward_observers = []  # callables(function_cls, node, args, outputs): see autograd.graph.record_forward
 forward_grad_hook = None  # set by autograd.forward_ad while a dual level is active
 Tensor = None  # set by minigrad.tensor once the class exists (the two modules need each other)
+autograd_backward = None  # minigrad.autograd.backward, set by that package: Tensor.backward calls it
 
 
 class _UntrackedContext:
@@ -364,6 +365,8 @@ _UNTRACKED = _UntrackedContext()
 def _apply_untracked(cls, args):
     """Built-in ops with no graph to record: run forward and wrap the arrays, nothing else."""
     result = cls.forward(_UNTRACKED, *args)
+    if type(result) is np.ndarray and not cls.is_view and forward_grad_hook is None and not forward_observers:
+        return Tensor._make(result)  # the common case, e.g. every op inside a backward formula
     if type(result) is tuple:
         outputs = tuple([o if isinstance(o, Tensor) else Tensor._make(o) for o in result])
     else:
@@ -433,6 +436,8 @@ _NO_EDGE = (None, 0)
 
 
 def _pack_saved(ctx, saved, outputs):
+    if all(t is None for t in saved):  # e.g. `x * 2`: nothing to check later, but still freed after backward
+        return
     packed, versions = list(saved), []
     for i, t in enumerate(saved):
         if t is None:
