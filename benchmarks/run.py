@@ -136,8 +136,9 @@ def main(argv=None):
         text = ", ".join(f"{k} {v:.2f}" + (f" (≤ {goal})" if k == goal_name else "") for k, v in row_ratios.items())
         print(f"{name:9} {' '.join(cells)}   {text}")
         if name == "deep":
-            print(f"{'':9} memory: graph {row['graph_mb']:.1f} MB, after backward {row['after_backward_mb']:.1f} MB, "
-                  f"after release {row['after_release_mb']:.2f} MB")
+            print(f"{'':9} memory: graph {row['graph_mb']:.1f} MB; after backward, with the output still alive (its "
+                  f"nodes stay, as in PyTorch) {row['after_backward_mb']:.1f} MB; output dropped "
+                  f"{row['after_release_mb']:.2f} MB")
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2))
     print(f"written: {args.json}")

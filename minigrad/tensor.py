@@ -71,17 +71,9 @@ class Tensor:
 
     @staticmethod
     def _make(array):
-        """Wrap a numpy array (no copy): the fast constructor every op uses (the same fields as _init)."""
+        """Wrap a numpy array (no copy): the fast constructor every op uses."""
         t = _new_tensor(Tensor)
-        t._data = array if type(array) is np.ndarray else np.asarray(array)
-        t._requires_grad = False
-        t.grad_fn = None
-        t._output_nr = 0
-        t._grad = None
-        t._version_counter = None
-        t._base = None
-        if state.inference:
-            t._inference = True
+        t._init(array if type(array) is np.ndarray else np.asarray(array))
         return t
 
     _make_like = _make
@@ -336,14 +328,7 @@ class Tensor:
 
     def to(self, *args, **kwargs):
         """to(dtype), to(device), to(other_tensor): a converted tensor, or self when nothing changes."""
-        target = kwargs.get("dtype")
-        for arg in args:
-            if isinstance(arg, _dtype.dtype):
-                target = arg
-            elif isinstance(arg, Tensor):
-                target = arg.dtype
-            else:
-                _dtype.device(arg)  # only the CPU exists: a clear error for anything else
+        target = to_dtype(args, kwargs)
         if target is None or target is self.dtype:
             return self
         return misc.ToCopy.apply(self, target.numpy)
@@ -905,6 +890,20 @@ class Tensor:
 
 _new_tensor = object.__new__
 _function.Tensor = Tensor  # Function.apply wraps arrays in Tensors; the modules import each other
+
+
+def to_dtype(args, kwargs):
+    """The dtype asked for by .to(...)'s arguments (a dtype, a tensor, a device), or None; only the CPU exists,
+    so any other device is a clear error."""
+    target = kwargs.get("dtype")
+    for arg in args:
+        if isinstance(arg, _dtype.dtype):
+            target = arg
+        elif isinstance(arg, Tensor):
+            target = arg.dtype
+        else:
+            _dtype.device(arg)
+    return target
 
 
 # ---- helpers for operators ----

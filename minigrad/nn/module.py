@@ -5,7 +5,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ..autograd.grad_mode import no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, to_dtype
 from .parameter import Parameter
 
 
@@ -244,15 +244,7 @@ class Module:
 
     def to(self, *args, **kwargs):
         """to(dtype) converts floating parameters and buffers in place; devices other than the CPU are refused."""
-        from .. import _dtype
-        target = kwargs.get("dtype")
-        for arg in args:
-            if isinstance(arg, _dtype.dtype):
-                target = arg
-            elif isinstance(arg, Tensor):
-                target = arg.dtype
-            else:
-                _dtype.device(arg)
+        target = to_dtype(args, kwargs)
         if target is not None:
             for tensor in (*self.parameters(), *self.buffers()):
                 if tensor.is_floating_point() and tensor.dtype is not target:

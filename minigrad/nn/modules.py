@@ -50,7 +50,21 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: their modules in order, named "0", "1", ..."""
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class Sequential(_ModuleSequence):
     """Calls its modules in order, each on the previous one's output. Sequential(a, b) or Sequential(OrderedDict)."""
 
     def __init__(self, *args):
@@ -87,18 +101,9 @@ class Sequential(Module):
         for i, module in enumerate(modules):
             self._modules[str(i)] = module
 
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        self.add_module(str(len(self)), module)
-        return self
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list whose modules are registered (a plain Python list would hide their parameters)."""
 
     def __init__(self, modules=None):
@@ -115,15 +120,6 @@ class ModuleList(Module):
     def __setitem__(self, index, module):
         setattr(self, str(_checked_index(index, len(self)) % len(self)), module)
 
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        self.add_module(str(len(self)), module)
-        return self
 
     def extend(self, modules):
         for module in modules:

@@ -202,8 +202,11 @@ class Index(Function):
 
     @staticmethod
     def forward(ctx, a, key):
-        ctx.shape, ctx.dtype, ctx.key = a.shape, a._data.dtype, key
-        return a._data[key]
+        ctx.shape, ctx.dtype, ctx.key = a._data.shape, a._data.dtype, key
+        out = a._data[key]
+        if _is_advanced(key):  # a new array, which numpy may lay out transposed (x[:, [2, 0, 1]]); PyTorch's
+            out = np.ascontiguousarray(out)  # is always contiguous, and a later .view() relies on that
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -260,10 +263,15 @@ class IndexPut(Function):
         return g * g._make_like(keep), g[ctx.key], None
 
 
+def _is_advanced(key):
+    """Integer arrays or masks in the index: numpy copies instead of giving a view."""
+    return any(isinstance(p, (np.ndarray, list)) for p in (key if isinstance(key, tuple) else (key,)))
+
+
 def index_op(key):
     """The node PyTorch would show for a[key]: Select for ints, Slice for slices, Index for arrays."""
     parts = key if isinstance(key, tuple) else (key,)
-    if any(isinstance(p, (np.ndarray, list)) for p in parts):
+    if _is_advanced(key):
         return Index
     if any(isinstance(p, (int, np.integer)) for p in parts):
         return Select

@@ -74,6 +74,15 @@ class Optimizer:
                 _zero_grad(param, set_to_none)
 
     def step(self, closure=None):
+        """Update every parameter that has a gradient (closure: re-evaluates and returns the loss first)."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            for p in self._with_grad(group):
+                self._update(p, group)
+        return loss
+
+    def _update(self, p, group):
+        """The update rule for one parameter: each optimizer writes its own."""
         raise NotImplementedError
 
     def _closure_loss(self, closure):
