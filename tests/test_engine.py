@@ -457,11 +457,11 @@ def test_next_functions_in_argument_order():
 def test_an_integer_array_index_gives_a_contiguous_tensor_that_can_be_viewed():
     # numpy lays x[:, [2, 0, 1]] out transposed; PyTorch's result is contiguous, and found by a random
     # forward-mode test: view() after such an index must work
-    h = torch.arange(6.0).reshape(2, 3).requires_grad_()
+    h = minigrad.arange(6.0).reshape(2, 3).requires_grad_()
     picked = h[:, [2, 0, 1]]
     assert picked.is_contiguous()
     flat = picked.view(3, 2)
     assert flat.tolist() == [[2.0, 0.0], [1.0, 5.0], [3.0, 4.0]]
-    (flat * torch.arange(6.0).view(3, 2)).sum().backward()
+    (flat * minigrad.arange(6.0).view(3, 2)).sum().backward()
     assert h.grad.tolist() == [[1.0, 2.0, 0.0], [4.0, 5.0, 3.0]]
     assert not h[:, 1:].is_contiguous()  # basic slicing stays a view, as in PyTorch
