@@ -37,7 +37,8 @@ from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .ops import linalg as _linalg
 from .ops import shape as _shape
-from .tensor import Tensor, maximum, minimum, where
+from .tensor import Tensor
+from .tensor_math import maximum, minimum, where
 
 __version__ = "0.1.0"
 

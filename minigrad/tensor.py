@@ -1,23 +1,22 @@
 """Tensor: one numpy array plus what autograd needs to know about it.
 
 Attributes as in PyTorch: `data`, `grad`, `requires_grad`, `grad_fn` (the node that made it, None for
-leaves), `is_leaf`, `shape`, `dtype`, `device`. Every math method is a one-liner that applies an op
-from minigrad/ops; the ops hold the forward and backward formulas.
+leaves), `is_leaf`, `shape`, `dtype`, `device`. The math methods (operators, exp, sum, reshape, ...) are
+in minigrad/tensor_math.py, each a one-liner that applies an op from minigrad/ops.
 """
 import warnings
 import weakref
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, tensor_math
 from ._printing import dtype_suffix, format_tensor
 from .autograd import function as _function
 from .autograd.function import AccumulateGrad, add_hook
 from .autograd.grad_mode import state
-from .ops import linalg, misc
-from .ops import pointwise as pw
-from .ops import reduce as red
+from .ops import misc
 from .ops import shape as sh
+from .tensor_math import TensorMath, _as_tensor, _from_data
 
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
@@ -26,7 +25,6 @@ NON_LEAF_GRAD_WARNING = (
     "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
 LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_INPLACE_ERROR = "a view of a leaf Variable that requires grad is being used in an in-place operation."
-_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
 
 
 class _VersionCounter:
@@ -38,7 +36,7 @@ class _VersionCounter:
         self.value = 0
 
 
-class Tensor:
+class Tensor(TensorMath):
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_version_counter", "_base",
                  "__dict__", "__weakref__")
     __array_ufunc__ = None  # numpy hands `np.float64(2) * t` over to Tensor.__rmul__
@@ -406,112 +404,6 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    # ---- arithmetic: each operator applies one op ----
-    def __add__(self, other):
-        return _binary(pw.Add, self, other)
-
-    def __radd__(self, other):
-        return _binary(pw.Add, self, other)
-
-    def __sub__(self, other):
-        return _binary(pw.Sub, self, other)
-
-    def __rsub__(self, other):
-        if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
-            return pw.Rsub.apply(self, other)
-        a, s = _with_number(self, other)
-        return pw.Rsub.apply(a, s)
-
-    def __mul__(self, other):
-        return _binary(pw.Mul, self, other)
-
-    def __rmul__(self, other):
-        return _binary(pw.Mul, self, other)
-
-    def __truediv__(self, other):
-        return _binary(pw.Div, self, other, true_division=True)
-
-    def __rtruediv__(self, other):
-        a, s = _with_number(self, other, true_division=True)
-        return pw.Mul.apply(pw.Reciprocal.apply(a), s)  # PyTorch computes 2 / x as x.reciprocal() * 2
-
-    def __floordiv__(self, other):
-        return Tensor._make(np.floor_divide(self._data, _array_of(other)))
-
-    def __mod__(self, other):
-        return Tensor._make(np.mod(self._data, _array_of(other)))
-
-    def __pow__(self, exponent):
-        if isinstance(exponent, Tensor):
-            return _binary(pw.PowTensor, self, exponent)
-        a, e = _with_number(self, exponent)
-        return pw.Pow.apply(a, e)
-
-    def __rpow__(self, base):
-        a, s = _with_number(self, base)
-        return pw.RPow.apply(a, s)
-
-    def __neg__(self):
-        return pw.Neg.apply(self)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return pw.Abs.apply(self)
-
-    def __matmul__(self, other):
-        return linalg.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return linalg.matmul(_as_tensor(other), self)
-
-    # comparisons and logic: boolean results, no gradient
-    def __eq__(self, other):
-        return _compare(np.equal, self, other)
-
-    def __ne__(self, other):
-        return _compare(np.not_equal, self, other)
-
-    def __lt__(self, other):
-        return _compare(np.less, self, other)
-
-    def __le__(self, other):
-        return _compare(np.less_equal, self, other)
-
-    def __gt__(self, other):
-        return _compare(np.greater, self, other)
-
-    def __ge__(self, other):
-        return _compare(np.greater_equal, self, other)
-
-    def __and__(self, other):
-        return _compare(np.logical_and if self._data.dtype.kind == "b" else np.bitwise_and, self, other)
-
-    def __or__(self, other):
-        return _compare(np.logical_or if self._data.dtype.kind == "b" else np.bitwise_or, self, other)
-
-    def __xor__(self, other):
-        return _compare(np.logical_xor if self._data.dtype.kind == "b" else np.bitwise_xor, self, other)
-
-    def __invert__(self):
-        return Tensor._make(~self._data)
-
-    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
-
-    # in-place operators: x += y is x.add_(y)
-    def __iadd__(self, other):
-        return self.add_(other)
-
-    def __isub__(self, other):
-        return self.sub_(other)
-
-    def __imul__(self, other):
-        return self.mul_(other)
-
-    def __itruediv__(self, other):
-        return self.div_(other)
-
     # ---- indexing ----
     def __getitem__(self, key):
         key = _index_key(key)
@@ -621,275 +513,10 @@ class Tensor:
         self._bump_version()
         return self
 
-    # ---- math methods ----
-    def add(self, other, alpha=1):
-        return self + other * alpha if alpha != 1 else self + other
-
-    def sub(self, other, alpha=1):
-        return self - other * alpha if alpha != 1 else self - other
-
-    def mul(self, other):
-        return self * other
-
-    def div(self, other):
-        return self / other
-
-    def pow(self, exponent):
-        return self ** exponent
-
-    def neg(self):
-        return pw.Neg.apply(self)
-
-    def square(self):
-        return pw.Pow.apply(self, 2)
-
-    def exp(self):
-        return pw.Exp.apply(self._floating())
-
-    def log(self):
-        return pw.Log.apply(self._floating())
-
-    def sin(self):
-        return pw.Sin.apply(self._floating())
-
-    def cos(self):
-        return pw.Cos.apply(self._floating())
-
-    def tanh(self):
-        return pw.Tanh.apply(self._floating())
-
-    def sigmoid(self):
-        return pw.Sigmoid.apply(self._floating())
-
-    def relu(self):
-        return pw.Relu.apply(self)
-
-    def abs(self):
-        return pw.Abs.apply(self)
-
-    def sqrt(self):
-        return pw.Sqrt.apply(self._floating())
-
-    def rsqrt(self):
-        return pw.Rsqrt.apply(self._floating())
-
-    def reciprocal(self):
-        return pw.Reciprocal.apply(self._floating())
-
-    def sign(self):
-        return pw.Sign.apply(self)
-
-    def clamp(self, min=None, max=None):  # noqa: A002
-        if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        if isinstance(min, Tensor) or isinstance(max, Tensor):
-            out = self if min is None else maximum(self, min)
-            return out if max is None else minimum(out, max)
-        return pw.Clamp.apply(self, min, max)
-
-    clip = clamp
-
-    def maximum(self, other):
-        return maximum(self, other)
-
-    def minimum(self, other):
-        return minimum(self, other)
-
-    def _floating(self):
-        return self if self._data.dtype.kind == "f" else self._cast(np.float32)
-
-    # reductions
-    def sum(self, dim=None, keepdim=False, dtype=None):
-        source = self if dtype is None else self.to(dtype)
-        if dim is None:
-            return red.Sum.apply(source)
-        return red.SumDim.apply(source, dim, keepdim)
-
-    def mean(self, dim=None, keepdim=False, dtype=None):
-        source = self if dtype is None else self.to(dtype)
-        if source._data.dtype.kind != "f":
-            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                               f"complex dtype. Got: {source.dtype._short}")
-        if dim is None:
-            return red.Mean.apply(source)
-        return red.MeanDim.apply(source, dim, keepdim)
-
-    def max(self, dim=None, keepdim=False):
-        if isinstance(dim, Tensor):
-            return maximum(self, dim)
-        if dim is None:
-            return red.Max.apply(self)
-        return _return_types("max", *red.MaxDim.apply(self, dim, keepdim))
-
-    def min(self, dim=None, keepdim=False):
-        if isinstance(dim, Tensor):
-            return minimum(self, dim)
-        if dim is None:
-            return red.Min.apply(self)
-        return _return_types("min", *red.MinDim.apply(self, dim, keepdim))
-
-    def amax(self, dim=(), keepdim=False):
-        return red.Amax.apply(self, dim if dim != () else None, keepdim)
-
-    def amin(self, dim=(), keepdim=False):
-        return red.Amin.apply(self, dim if dim != () else None, keepdim)
-
-    def argmax(self, dim=None, keepdim=False):
-        return _arg_extreme(np.argmax, self, dim, keepdim)
-
-    def argmin(self, dim=None, keepdim=False):
-        return _arg_extreme(np.argmin, self, dim, keepdim)
-
-    def norm(self, p="fro", dim=None, keepdim=False):
-        p = 2 if p in ("fro", None) else p
-        return red.Norm.apply(self._floating(), float(p), dim, keepdim)
-
-    def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
-        return red.Var.apply(self, dim, _correction(unbiased, correction), keepdim)
-
-    def std(self, dim=None, unbiased=None, keepdim=False, correction=None):
-        return red.Std.apply(self, dim, _correction(unbiased, correction), keepdim)
-
-    def softmax(self, dim):
-        return red.Softmax.apply(self._floating(), dim)
-
-    def log_softmax(self, dim):
-        return red.LogSoftmax.apply(self._floating(), dim)
-
-    def logsumexp(self, dim, keepdim=False):
-        return red.Logsumexp.apply(self._floating(), dim, keepdim)
-
-    def all(self):
-        return Tensor._make(np.asarray(self._data.all()))
-
-    def any(self):
-        return Tensor._make(np.asarray(self._data.any()))
-
-    # products
-    def matmul(self, other):
-        return linalg.matmul(self, other)
-
-    def mm(self, other):
-        return linalg.Mm.apply(self, other)
-
-    def mv(self, other):
-        return linalg.Mv.apply(self, other)
-
-    def dot(self, other):
-        return linalg.Dot.apply(self, other)
-
-    def bmm(self, other):
-        return linalg.Bmm.apply(self, other)
-
-    # shape
-    def view(self, *shape):
-        return sh.View.apply(self, _shape_args(shape))
-
-    def reshape(self, *shape):
-        return sh.Reshape.apply(self, _shape_args(shape))
-
-    def view_as(self, other):
-        return self.view(other.shape)
-
-    def reshape_as(self, other):
-        return self.reshape(other.shape)
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        if self.ndim == 0:
-            return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
-        shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
-        return self.reshape(shape) if start != end else self
-
-    def transpose(self, dim0, dim1):
-        return sh.Transpose.apply(self, dim0, dim1)
-
-    swapaxes = transpose
-
-    def t(self):
-        return sh.T.apply(self)
-
-    @property
-    def T(self):  # noqa: N802 - PyTorch's name
-        return self.permute(*range(self.ndim - 1, -1, -1))
-
-    @property
-    def mT(self):  # noqa: N802
-        return self.transpose(-2, -1)
-
-    def permute(self, *dims):
-        return sh.Permute.apply(self, _shape_args(dims))
-
-    def squeeze(self, dim=None):
-        if dim is None:
-            return sh.Squeeze.apply(self)
-        return sh.SqueezeDim.apply(self, dim)
-
-    def unsqueeze(self, dim):
-        return sh.Unsqueeze.apply(self, dim)
-
-    def expand(self, *shape):
-        return sh.Expand.apply(self, _shape_args(shape))
-
-    def expand_as(self, other):
-        return self.expand(other.shape)
-
-    def narrow(self, dim, start, length):
-        index = [slice(None)] * self.ndim
-        index[dim] = slice(start, start + length)
-        return self[tuple(index)]
-
-    def select(self, dim, index):
-        key = [slice(None)] * self.ndim
-        key[dim] = index
-        return self[tuple(key)]
-
-    def split(self, split_size, dim=0):
-        size = self.shape[dim]
-        sizes = split_size if isinstance(split_size, (list, tuple)) else \
-            [min(split_size, size - i) for i in range(0, size, split_size)]
-        starts = np.cumsum([0, *sizes[:-1]])
-        return tuple(self.narrow(dim, int(s), n) for s, n in zip(starts, sizes))
-
-    def chunk(self, chunks, dim=0):
-        return self.split(-(-self.shape[dim] // chunks), dim)
-
-    def unbind(self, dim=0):
-        return tuple(self.select(dim, i) for i in range(self.shape[dim]))
-
-    def masked_fill(self, mask, value):
-        return where(mask, value, self)
-
-    def where(self, condition, other):
-        return where(condition, self, other)
-
-    def eq(self, other):
-        return self == other
-
-    def ne(self, other):
-        return self != other
-
-    def gt(self, other):
-        return self > other
-
-    def lt(self, other):
-        return self < other
-
-    def ge(self, other):
-        return self >= other
-
-    def le(self, other):
-        return self <= other
-
-    def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
-        return bool(np.allclose(self._data, _as_tensor(other)._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-    def equal(self, other):
-        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
-
 
 _new_tensor = object.__new__
 _function.Tensor = Tensor  # Function.apply wraps arrays in Tensors; the modules import each other
+tensor_math.Tensor = Tensor
 
 
 def to_dtype(args, kwargs):
@@ -906,102 +533,9 @@ def to_dtype(args, kwargs):
     return target
 
 
-# ---- helpers for operators ----
+# ---- helpers ----
 def _c_name(d):
     return {"float64": "double", "float32": "float", "int64": "long"}.get(d.name, d.name)
-
-
-def _as_tensor(value):
-    return value if isinstance(value, Tensor) else Tensor._make(_from_data(value))
-
-
-def _array_of(value):
-    return value._data if isinstance(value, Tensor) else value
-
-
-def _number_category(value):
-    if isinstance(value, (bool, np.bool_)):
-        return 0
-    if isinstance(value, (int, np.integer)):
-        return 1
-    if isinstance(value, (float, np.floating)):
-        return 2
-    return None
-
-
-def _with_number(a, number, true_division=False):
-    """Pair a tensor with a Python number the way PyTorch does: the number never widens a tensor of its own
-    kind (float32 * 2.5 stays float32); an int or bool tensor meeting a float becomes float32."""
-    category = _number_category(number)
-    if category is None:
-        raise TypeError(f"unsupported operand type(s) for tensor and '{type(number).__name__}'")
-    if isinstance(number, np.generic):
-        number = number.item()
-    tensor_category = _CATEGORY[a._data.dtype.kind]
-    if category > tensor_category or (true_division and tensor_category < 2):
-        a = a._cast(np.float32 if category == 2 or true_division else np.int64)
-    return a, number
-
-
-def _binary(op, a, b, true_division=False):
-    """a <op> b for a tensor a and a tensor, number or array b."""
-    if (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":  # the common case: no promotion
-        return op.apply(a, b)
-    if not isinstance(b, Tensor):
-        if isinstance(b, (np.ndarray, list)):
-            b = Tensor._make(_from_data(b))
-        else:
-            try:
-                a, b = _with_number(a, b, true_division)
-            except TypeError:
-                return NotImplemented
-            return op.apply(a, b)
-    if a._data.dtype != b._data.dtype or (true_division and a._data.dtype.kind != "f"):
-        # a bool operand (a mask) takes the other's dtype inside numpy itself, as in PyTorch: no cast needed
-        if true_division or "b" not in (a._data.dtype.kind, b._data.dtype.kind) or a._data.dtype == b._data.dtype:
-            a, b = _promote(a, b, true_division)
-    try:
-        return op.apply(a, b)
-    except ValueError as error:
-        if a._data.shape != b._data.shape:
-            raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None
-        raise error
-
-
-def _promote(a, b, true_division):
-    """PyTorch's type promotion: the higher kind (bool < int < float) wins; within a kind, a tensor with
-    dimensions is not widened by a 0-d one."""
-    ka, kb = _CATEGORY[a._data.dtype.kind], _CATEGORY[b._data.dtype.kind]
-    if a.ndim and not b.ndim and kb <= ka:
-        target = a._data.dtype
-    elif b.ndim and not a.ndim and ka <= kb:
-        target = b._data.dtype
-    elif ka != kb:
-        target = a._data.dtype if ka > kb else b._data.dtype
-    else:
-        target = np.promote_types(a._data.dtype, b._data.dtype)
-    if true_division and target.kind != "f":
-        target = np.dtype(np.float32)
-    return (a if a._data.dtype == target else a._cast(target)), (b if b._data.dtype == target else b._cast(target))
-
-
-def _broadcast_message(shape_a, shape_b):
-    n = max(len(shape_a), len(shape_b))
-    for i in range(1, n + 1):
-        sa = shape_a[-i] if i <= len(shape_a) else 1
-        sb = shape_b[-i] if i <= len(shape_b) else 1
-        if sa != sb and sa != 1 and sb != 1:
-            return (f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton "
-                    f"dimension {n - i}")
-    return f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast together"
-
-
-def _compare(fn, a, b):
-    other = _array_of(b) if not isinstance(b, (list, tuple)) else np.asarray(b)
-    try:
-        return Tensor._make(np.asarray(fn(a._data, other)))
-    except ValueError:
-        raise RuntimeError(_broadcast_message(a.shape, np.shape(other))) from None
 
 
 def _index_key(key):
@@ -1013,79 +547,3 @@ def _index_key(key):
     if not advanced and not any(p is Ellipsis for p in parts):
         parts = parts + (Ellipsis,)
     return parts if len(parts) != 1 else parts[0]
-
-
-def _shape_args(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    return tuple(int(s) for s in shape)
-
-
-def _correction(unbiased, correction):
-    if correction is not None:
-        return correction
-    return 0 if unbiased is False else 1
-
-
-def _arg_extreme(fn, t, dim, keepdim):
-    if dim is None:
-        return Tensor._make(np.asarray(fn(t._data), dtype=np.int64))
-    out = fn(t._data, axis=dim)
-    if keepdim:
-        out = np.expand_dims(out, dim)
-    return Tensor._make(np.asarray(out, dtype=np.int64))
-
-
-class _ReturnTypes(tuple):
-    """(values, indices) as `torch.return_types.max(values=..., indices=...)`."""
-
-    __slots__ = ()
-    _name = "max"
-
-    @property
-    def values(self):
-        return self[0]
-
-    @property
-    def indices(self):
-        return self[1]
-
-    def __repr__(self):
-        return f"torch.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-
-
-def _return_types(name, values, indices):
-    result = _ReturnTypes((values, indices))
-    if name != "max":
-        result = type("_ReturnTypesMin", (_ReturnTypes,), {"_name": name, "__slots__": ()})((values, indices))
-    return result
-
-
-def maximum(a, b):
-    a, b = _as_tensor(a), _as_tensor(b)
-    return _binary(pw.Maximum, a, b)
-
-
-def minimum(a, b):
-    a, b = _as_tensor(a), _as_tensor(b)
-    return _binary(pw.Minimum, a, b)
-
-
-def where(condition, a, b):
-    """Pick a where condition holds, b elsewhere; numbers become tensors of the other operand's dtype."""
-    cond = _as_tensor(condition)._data.astype(bool, copy=False)
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = Tensor._make(_from_data(a))
-    if not isinstance(a, Tensor):
-        a = Tensor._make(np.asarray(a, dtype=b._data.dtype))
-    if not isinstance(b, Tensor):
-        b = Tensor._make(np.asarray(b, dtype=a._data.dtype))
-    if a._data.dtype != b._data.dtype:
-        a, b = _promote(a, b, False)
-    return pw.Where.apply(cond, a, b)
-
-
-def _from_data(data):
-    """Nested lists / numbers / arrays to a numpy array with PyTorch's dtype inference and errors."""
-    from ._creation import array_from_data
-    return array_from_data(data)

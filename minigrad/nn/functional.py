@@ -7,7 +7,8 @@ from .. import _random
 from ..ops import linalg
 from ..ops import loss as loss_ops
 from ..ops.activation import LeakyRelu
-from ..tensor import Tensor, _broadcast_message
+from ..tensor import Tensor
+from ..tensor_math import _broadcast_message
 
 _REDUCTIONS = ("mean", "sum", "none")
 
