@@ -82,7 +82,8 @@ def _method(name):
 for _name in ("add sub mul div pow neg exp log sin cos tanh sigmoid relu abs sqrt rsqrt reciprocal sign square "
               "clamp clip sum mean max min amax amin argmax argmin norm var std softmax log_softmax logsumexp "
               "reshape flatten transpose t permute squeeze unsqueeze mm mv dot bmm allclose equal narrow select "
-              "split chunk unbind masked_fill detach clone").split():
+              "split chunk unbind masked_fill detach clone tan log1p floor round prod cumsum repeat isnan isinf "
+              "isfinite").split():
     globals()[_name] = _method(_name)
 del _name
 

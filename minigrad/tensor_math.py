@@ -154,6 +154,18 @@ class TensorMath:
     def log(self):
         return pw.Log.apply(self._floating())
 
+    def log1p(self):
+        return pw.Log1p.apply(self._floating())
+
+    def tan(self):
+        return pw.Tan.apply(self._floating())
+
+    def floor(self):
+        return pw.Floor.apply(self)
+
+    def round(self):
+        return pw.Round.apply(self)
+
     def sin(self):
         return pw.Sin.apply(self._floating())
 
@@ -210,6 +222,14 @@ class TensorMath:
             return red.Sum.apply(source)
         return red.SumDim.apply(source, dim, keepdim)
 
+    def prod(self, dim=None, keepdim=False):
+        if dim is None:
+            return red.Prod.apply(self, None, False)
+        return red.ProdDim.apply(self, dim, keepdim)
+
+    def cumsum(self, dim):
+        return red.Cumsum.apply(self, dim)
+
     def mean(self, dim=None, keepdim=False, dtype=None):
         source = self if dtype is None else self.to(dtype)
         if source._data.dtype.kind != "f":
@@ -263,6 +283,15 @@ class TensorMath:
 
     def logsumexp(self, dim, keepdim=False):
         return red.Logsumexp.apply(self._floating(), dim, keepdim)
+
+    def isnan(self):
+        return Tensor._make(np.isnan(self._data))
+
+    def isinf(self):
+        return Tensor._make(np.isinf(self._data))
+
+    def isfinite(self):
+        return Tensor._make(np.isfinite(self._data))
 
     def all(self):
         return Tensor._make(np.asarray(self._data.all()))
@@ -335,6 +364,9 @@ class TensorMath:
 
     def expand(self, *shape):
         return sh.Expand.apply(self, _shape_args(shape))
+
+    def repeat(self, *repeats):
+        return sh.Repeat.apply(self, _shape_args(repeats))
 
     def expand_as(self, other):
         return self.expand(other.shape)

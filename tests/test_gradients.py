@@ -159,6 +159,8 @@ OPS = [
     Op("relu", lambda x: x.relu(), values=AWAY_FROM_ZERO),
     Op("abs", lambda x: x.abs(), values=AWAY_FROM_ZERO),
     Op("sqrt", lambda x: x.sqrt(), values=POSITIVE),
+    Op("tan", lambda x: x.tan(), values=floats(-1, 1)),
+    Op("log1p", lambda x: x.log1p(), values=POSITIVE),
     Op("rsqrt", lambda x: x.rsqrt(), values=POSITIVE),
     Op("reciprocal", lambda x: x.reciprocal(), values=AWAY_FROM_ZERO),
     Op("clamp", lambda x: x.clamp(-0.5, 0.5), values=AWAY_FROM_HALF),
@@ -171,6 +173,10 @@ OPS = [
     Op("sum", lambda x: x.sum()),
     Op("sum_dim", lambda x: x.sum(dim=-1)),
     Op("sum_dims_keepdim", lambda x: x.sum(dim=(0, -1), keepdim=True), ONE_2D),
+    Op("prod", lambda x: x.prod(), values=AWAY_FROM_ZERO),
+    Op("prod_dim", lambda x: x.prod(dim=-1), ONE_ND, AWAY_FROM_ZERO),
+    Op("prod_keepdim", lambda x: x.prod(dim=0, keepdim=True), ONE_ND, AWAY_FROM_ZERO),
+    Op("cumsum", lambda x: x.cumsum(-1), ONE_ND),
     Op("mean", lambda x: x.mean()),
     Op("mean_dim", lambda x: x.mean(dim=0)),
     Op("mean_keepdim", lambda x: x.mean(dim=-1, keepdim=True), ONE_ND),
@@ -204,6 +210,7 @@ OPS = [
     Op("unsqueeze", lambda x: x.unsqueeze(0)),
     Op("unsqueeze_last", lambda x: x.unsqueeze(-1)),
     Op("expand", grow),
+    Op("repeat", lambda x: x.repeat(2, *(3,) * x.ndim)),
     Op("cat", lambda a, b: minigrad.cat([a, b], dim=min(1, a.ndim - 1)), cat_shapes()),
     Op("stack", lambda a, b: minigrad.stack([a, b], dim=0), SAME_TWO),
     Op("stack_last", lambda a, b: minigrad.stack([a, b], dim=-1), SAME_TWO),
@@ -303,3 +310,19 @@ def test_table_covers_every_differentiable_tensor_method():
     names = " ".join(OPS_BY_NAME)
     missing = [r for r in required if r not in names]
     assert not missing
+
+
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_prod_with_zeros_has_the_product_of_the_others_as_gradient(dim):
+    x_np = np.array([[1.5, 0.0, 2.0], [0.0, 0.0, 3.0], [2.0, -1.0, 0.5]])
+    x = minigrad.tensor(x_np, requires_grad=True)
+    (x.prod() if dim is None else x.prod(dim=dim)).sum().backward()
+    expected = numerical_grad(lambda a: float(a.prod() if dim is None else a.prod(axis=dim).sum()), [x_np.copy()], 0)
+    np.testing.assert_allclose(x.grad.numpy(), expected, atol=1e-6)
+
+
+def test_floor_and_round_pass_no_gradient():
+    x = minigrad.tensor([0.4, 1.5, 2.5, -0.6], requires_grad=True)
+    (x.floor() * 3 + x.round() * 5).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert x.round().tolist() == [0.0, 2.0, 2.0, -1.0]  # halves to even, as PyTorch

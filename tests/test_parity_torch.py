@@ -38,6 +38,9 @@ UNARY = {
     "unsqueeze": lambda a: a.unsqueeze(0).squeeze(0),
     "slice": lambda a: a[..., -1:] if a.shape[-1] > 1 else a[..., None],  # a full slice would be AliasBackward0
     "clone": lambda a: a.clone(),
+    "tan": lambda a: (a * 0.5).tanh().tan(), "log1p": lambda a: (a * a).log1p(),
+    "prod_keep": lambda a: a.prod(dim=-1, keepdim=True), "cumsum": lambda a: a.cumsum(-1),
+    "repeat": lambda a: a.repeat(*(1,) * (a.ndim - 1), 2)[..., : a.shape[-1]] * 2,
     "permute": lambda a: a.permute(*reversed(range(a.ndim))).permute(*reversed(range(a.ndim))),
 }
 BINARY = {

@@ -198,6 +198,21 @@ class Log(Function):
         return g / a
 
 
+class Log1p(Function):
+    """log(1 + a), accurate for small a:  da = g / (1 + a)"""
+    node_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.log1p(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (1 + a)
+
+
 class Sin(Function):
     """sin(a):  da = g * cos(a)"""
     node_name = "SinBackward0"
@@ -242,6 +257,22 @@ class Tanh(Function):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return g * (1 - out * out)
+
+
+class Tan(Function):
+    """tan(a):  da = g * (1 + tan(a)**2)"""
+    node_name = "TanBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = a._make_like(np.tan(a._data))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (1 + out * out)
 
 
 class Sigmoid(Function):
@@ -421,3 +452,21 @@ class Sign(Function):
     @staticmethod
     def backward(ctx, g):
         return g * 0
+
+
+class Floor(Sign):
+    """floor(a): piecewise constant, so its gradient is 0"""
+    node_name = "FloorBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.floor(a._data)
+
+
+class Round(Sign):
+    """round(a), halves to even as PyTorch: piecewise constant, so its gradient is 0"""
+    node_name = "RoundBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.round(a._data)

@@ -61,6 +61,57 @@ def _sum_dtype(array):
     return np.int64 if array.dtype.kind in "bi" else None  # PyTorch sums bools and ints as int64
 
 
+class Prod(Function):
+    """product over `dim` (all elements when None):  da = g * (the product of the other elements)"""
+    node_name = "ProdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        ctx.dims, ctx.keepdim, ctx.axis = _dims(dim, a.ndim), keepdim, dim if a.ndim else None
+        out = a._make_like(np.asarray(a._data.prod(axis=dim if a.ndim else None, keepdims=keepdim)))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
+        g = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim)
+        if not (a._data == 0).any():  # the usual case, written with tensor ops so that it differentiates again
+            return g * _unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim) / a, None, None
+        # a zero: the products of the others, computed directly (first derivatives only)
+        return g * g._make_like(_product_of_others(a._data, ctx.axis)), None, None
+
+
+class ProdDim(Prod):
+    node_name = "ProdBackward1"
+
+
+def _product_of_others(x, axis):
+    """For each element, the product of the other elements along `axis` (all of them for None), without
+    dividing, so that zeros are handled: exclusive running products from the left times from the right."""
+    if axis is None:
+        return _product_of_others(x.reshape(-1), 0).reshape(x.shape)
+    x = np.moveaxis(x, axis, 0)
+    ones = np.ones_like(x[:1])
+    left = np.cumprod(np.concatenate([ones, x[:-1]]), axis=0)
+    right = np.cumprod(np.concatenate([ones, x[:0:-1]]), axis=0)[::-1]
+    return np.moveaxis(left * right, 0, axis)
+
+
+class Cumsum(Function):
+    """running sum along `dim`:  da_i = sum of g_j for j >= i (the running sum from the other end)"""
+    node_name = "CumsumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return np.cumsum(a._data, axis=dim if a.ndim else None).reshape(a._data.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.sum(dim=ctx.dim, keepdim=True) - g.cumsum(ctx.dim) + g, None
+
+
 class Mean(Function):
     """mean of all elements:  da = g / n everywhere"""
     node_name = "MeanBackward0"

@@ -162,6 +162,26 @@ class Expand(Function):
         return g, None
 
 
+class Repeat(Function):
+    """tile a along each dim (new leading dims too):  da = g summed over the copies"""
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, a, repeats):
+        if len(repeats) < a.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                               "of tensor")
+        ctx.shape, ctx.repeats = a._data.shape, repeats
+        return np.tile(a._data, repeats)
+
+    @staticmethod
+    def backward(ctx, g):
+        sizes = (1,) * (len(ctx.repeats) - len(ctx.shape)) + ctx.shape
+        pairs = [n for r, s in zip(ctx.repeats, sizes) for n in (r, s)]  # (copies, size) per dim
+        summed = g.reshape(pairs).sum(dim=tuple(range(0, len(pairs), 2)))
+        return summed.reshape(ctx.shape), None
+
+
 class Cat(Function):
     """join along a dim:  each input gets its slice of g"""
     node_name = "CatBackward0"
