@@ -382,20 +382,20 @@ class TensorMath:
         return self[tuple(key)]
 
     def split(self, split_size, dim=0):
-        size = self.shape[dim]
-        sizes = split_size if isinstance(split_size, (list, tuple)) else \
-            [min(split_size, size - i) for i in range(0, size, split_size)]
-        starts = np.cumsum([0, *sizes[:-1]])
-        return tuple(self.narrow(dim, int(s), n) for s, n in zip(starts, sizes))
+        if isinstance(split_size, (list, tuple)):
+            return sh.SplitWithSizes.apply(self, tuple(split_size), dim)
+        size = self._data.shape[dim]
+        return sh.Split.apply(self, tuple(min(split_size, size - i) for i in range(0, size, split_size)), dim)
 
     def chunk(self, chunks, dim=0):
-        return self.split(-(-self.shape[dim] // chunks), dim)
+        return self.split(-(-self._data.shape[dim] // chunks), dim)
 
     def unbind(self, dim=0):
-        return tuple(self.select(dim, i) for i in range(self.shape[dim]))
+        return sh.Unbind.apply(self, dim)
 
     def masked_fill(self, mask, value):
-        return where(mask, value, self)
+        value = value.item() if isinstance(value, Tensor) else value
+        return sh.MaskedFill.apply(self, _as_tensor(mask)._data.astype(bool, copy=False), value)
 
     def where(self, condition, other):
         return where(condition, self, other)

@@ -213,6 +213,9 @@ OPS = [
     Op("repeat", lambda x: x.repeat(2, *(3,) * x.ndim)),
     Op("cat", lambda a, b: minigrad.cat([a, b], dim=min(1, a.ndim - 1)), cat_shapes()),
     Op("stack", lambda a, b: minigrad.stack([a, b], dim=0), SAME_TWO),
+    Op("split", lambda x: x.split(1, dim=-1)[-1] * 2 + x.split(2, dim=-1)[0].sum(), ONE_ND),
+    Op("unbind", lambda x: x.unbind(-1)[0] * 3, ONE_ND),
+    Op("masked_fill", lambda x: x.masked_fill(x > 0.5, 2.0), values=AWAY_FROM_HALF),
     Op("stack_last", lambda a, b: minigrad.stack([a, b], dim=-1), SAME_TWO),
     # indexing, read and write
     Op("index_int", lambda x: x[0], ONE_ND),

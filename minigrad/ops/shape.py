@@ -215,6 +215,58 @@ class Stack(Function):
         return (None, *(g.select(ctx.dim, i) for i in range(g.shape[ctx.dim])))
 
 
+class Split(Function):
+    """consecutive pieces of the given sizes along a dim, each a view:  da = the pieces' gradients joined back
+    (one node for all the pieces; a piece nobody used contributes zeros)"""
+    node_name = "SplitBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, sizes, dim):
+        if sum(sizes) != a._data.shape[dim]:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {a._data.shape[dim]} (input "
+                               f"tensor's size at dimension {dim}), but got split_sizes={list(sizes)}")
+        ctx.dim = dim
+        return tuple(np.split(a._data, np.cumsum(sizes)[:-1], axis=dim))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return Cat.apply(ctx.dim, *grads), None, None
+
+
+class SplitWithSizes(Split):
+    node_name = "SplitWithSizesBackward0"
+
+
+class Unbind(Function):
+    """every slice along a dim, each a view:  da = the slices' gradients stacked back (zeros for unused ones)"""
+    node_name = "UnbindBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return tuple(np.moveaxis(a._data, dim, 0))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return Stack.apply(ctx.dim, *grads), None
+
+
+class MaskedFill(Function):
+    """a with `value` where the mask holds:  da = g where it does not"""
+    node_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        ctx.keep = ~mask
+        return np.where(mask, np.asarray(value, dtype=a._data.dtype), a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * g._make_like(ctx.keep), None, None
+
+
 class Index(Function):
     """a[key] for any key (ints, slices, None, Ellipsis, integer arrays, boolean masks):
     da = g scattered back into zeros of a's shape, repeated indices adding up"""
