@@ -24,8 +24,9 @@ $(STAMP): pyproject.toml
 parity: $(STAMP)
 	$(PIP) install -q "$(TORCH)"
 
+# as root (a container, a fresh VM) JupyterLab refuses to start unless told that this is intended
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: setup
 	@bash tools/system-deps.sh chromium
