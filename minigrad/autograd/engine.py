@@ -7,7 +7,10 @@
    Each node turns the gradients of its outputs into gradients of its inputs (local derivative x
    incoming gradient); `unbroadcast` sums them back to each input's shape; fan-in adds them up.
 3. Gradients live in `buffers`, a dict local to the call. `.grad` is written only by AccumulateGrad
-   (leaves that require grad) and for tensors that called retain_grad().
+   (leaves that require grad) and for tensors that called retain_grad(). A leaf's first gradient is
+   kept without a copy when nobody else can see it (`_owned`), then accumulated in place.
+Python's cyclic garbage collector is paused during the pass: it makes many short-lived objects and
+no cycles, and on a 100,000-node graph the collector's sweeps would make backward slower than linear.
 """
 import gc
 import heapq
