@@ -272,14 +272,20 @@ def _single_output(func, inputs, fn_name, strict):
     return outputs[0]
 
 
+def _gradient_with_v(func, inputs, v, create_graph, strict, name):
+    """What vhp and hvp start from: the checked inputs and v, func's scalar output and its gradient (with a graph)."""
+    is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
+    inputs = _prepare(inputs, create_graph)
+    v = _check_v_for_inputs(v, inputs, is_inputs_tuple, name)
+    output = _single_output(func, inputs, name, strict)
+    gradient = _zeros_for_none(_grad((output,), inputs, create_graph=True), inputs, strict, INDEPENDENT)
+    return is_inputs_tuple, inputs, v, output, gradient
+
+
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T H): the gradient of (gradient · v)."""
     with enable_grad():
-        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
-        inputs = _prepare(inputs, create_graph)
-        v = _check_v_for_inputs(v, inputs, is_inputs_tuple, "vhp")
-        output = _single_output(func, inputs, "vhp", strict)
-        gradient = _zeros_for_none(_grad((output,), inputs, create_graph=True), inputs, strict, INDEPENDENT)
+        is_inputs_tuple, inputs, v, output, gradient = _gradient_with_v(func, inputs, v, create_graph, strict, "vhp")
         result = _grad(gradient, inputs, v, create_graph=create_graph)
         result = _zeros_for_none(result, inputs, strict, "The hessian of the user-provided function with respect to "
                                  "input {i} is independent of the input. This is not allowed in strict mode.")
@@ -290,11 +296,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), H v), by the double-backward trick applied to the gradient (as PyTorch does)."""
     from .. import zeros_like
     with enable_grad():
-        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
-        inputs = _prepare(inputs, create_graph)
-        v = _check_v_for_inputs(v, inputs, is_inputs_tuple, "hvp")
-        output = _single_output(func, inputs, "hvp", strict)
-        gradient = _zeros_for_none(_grad((output,), inputs, create_graph=True), inputs, strict, INDEPENDENT)
+        is_inputs_tuple, inputs, v, output, gradient = _gradient_with_v(func, inputs, v, create_graph, strict, "hvp")
         u = tuple(zeros_like(x, requires_grad=True) for x in inputs)
         u_t_hessian = _grad(gradient, inputs, u, create_graph=True)
         result = _grad(u_t_hessian, u, v, create_graph=create_graph)

@@ -102,22 +102,25 @@ def _as_float_like(target, input):  # noqa: A002
     return target if target.dtype is input.dtype else target.to(input.dtype)
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+def _pointwise_loss_args(name, input, target, size_average, reduce, reduction, weight):  # noqa: A002
+    """The checks mse_loss and l1_loss share: reduction, a float target broadcast to the input, no weight."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
-    input, target = _broadcast_pair(input, _as_float_like(target, input))  # noqa: A001
     if weight is not None:
-        raise NotImplementedError("minigrad's mse_loss does not support weight")
+        raise NotImplementedError(f"minigrad's {name} does not support weight")
+    return (*_broadcast_pair(input, _as_float_like(target, input)), reduction)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+    input, target, reduction = _pointwise_loss_args("mse_loss", input, target, size_average, reduce,  # noqa: A001
+                                                    reduction, weight)
     return loss_ops.MseLoss.apply(input, target, reduction)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
     """|input - target|, reduced: PyTorch composes it from sub, abs and mean/sum."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    input, target = _broadcast_pair(input, _as_float_like(target, input))  # noqa: A001
-    if weight is not None:
-        raise NotImplementedError("minigrad's l1_loss does not support weight")
+    input, target, reduction = _pointwise_loss_args("l1_loss", input, target, size_average, reduce,  # noqa: A001
+                                                    reduction, weight)
     loss = (input - target).abs()
     return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
