@@ -8,7 +8,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 TORCH := torch==2.13.0
 
-.PHONY: setup lab test bench parity clean
+.PHONY: setup lab test bench parity notebooks clean
 
 setup: $(STAMP)
 	@bash tools/system-deps.sh graphviz
@@ -32,6 +32,10 @@ test: setup
 	@bash tools/system-deps.sh chromium
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q --nbval tests notebooks
+
+# re-run every lesson in place (outputs stored, no per-run noise: twice in a row leaves git status clean)
+notebooks: setup
+	$(PY) tools/run_notebooks.py $(NOTEBOOKS)
 
 bench: setup
 	$(PY) benchmarks/run.py
