@@ -8,6 +8,7 @@ The .ipynb files are the source of truth; this only refreshes their outputs. Run
 - execution timestamps (cell metadata "execution") and saved widget state are dropped;
 - widget views are stored without their random model id (the widget's static picture and text stay, so a reader
   without a kernel still sees what it does);
+- a taught error keeps the learner's own frames and the message, not the library's (nor this machine's paths);
 - an output that differs from the stored one only where nbval's sanitize file masks it (memory addresses,
   timings) keeps its stored form.
 """
@@ -56,10 +57,20 @@ def clean(nb, stored, rules):
             continue
         for output in cell.outputs:
             output.get("data", {}).pop(WIDGET_VIEW, None)
+            if output.output_type == "error":
+                output.traceback = short_traceback(output.traceback)
         old = old_outputs.get(cell.get("id"))
         if old is not None and old != cell.outputs and _masked(old, rules) == _masked(cell.outputs, rules):
             cell.outputs = old
     return nb
+
+
+def short_traceback(frames):
+    """A taught error as the learner needs it: the frames of their own cell and the message. Frames inside
+    minigrad or installed packages would only show this machine's paths."""
+    library = (str(ROOT), "site-packages")
+    kept = [frame for frame in frames[:-1] if not any(place in frame for place in library)]
+    return kept + frames[-1:]
 
 
 def run(path, timeout, env):
