@@ -1,0 +1,512 @@
+"""Grade a folder of submitted practice notebooks with nbgrader autograde (`make grade SUBMISSIONS=DIR`).
+
+    python -m course.grading SUBMISSIONS [--out grades] [--timeout 30]
+
+SUBMISSIONS holds one folder per student, each with that student's practice notebooks under their lesson names
+(`01_tensors_and_requires_grad.ipynb`, flat or in `01_tensors_and_requires_grad/` as in exercises/). A folder
+that itself holds practice notebooks (exercises/, say) is graded as one student.
+
+In a scratch course folder (solutions/ symlinked, gradebook.db there) nbgrader releases each lesson with a
+database, autogrades every submission with a time limit per cell, and the scores are read back from the gradebook,
+which, unlike nbgrader's CSV export, tells a missing notebook from a failed run from a real 0. Before that each
+file is read and compared with its source notebook: unreadable files, deleted or edited check cells, extra cells
+and code that redefines `check` are reported. The table goes to the terminal and OUT/grades.txt, the details to
+OUT/grades.csv and OUT/grades.json, the executed notebooks to OUT/feedback/<student>/. Nothing else is written
+outside the scratch folder, which is removed at the end. Submissions are code run with your rights: see the
+README for running this in a container.
+"""
+import argparse
+import ast
+import contextlib
+import copy
+import csv
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from course.grading.release import ROOT, lessons_with_solutions, load_config
+
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+FEEDBACK_ICONS = ("✅", "❌", "⬜", "⏱️", "❓")
+MISSING, NOT_A_NOTEBOOK, ERROR, GRADED = "missing", "not a notebook", "error", "graded"
+
+
+@dataclass
+class NotebookGrade:
+    student: str
+    lesson: str  # the stem, e.g. "03_backward_and_chain_rule"
+    status: str = MISSING  # missing | not a notebook | error | graded
+    score: float = 0.0
+    max_score: float = 0.0
+    notes: list = field(default_factory=list)  # what the teacher should know: timeouts, crashes, tampering
+    exercises: dict = field(default_factory=dict)  # grade id -> {"score", "max_score", "feedback"}
+    path: str = ""  # the submitted file, relative to SUBMISSIONS
+
+    @property
+    def flagged(self):
+        return bool(self.notes) or self.status != GRADED
+
+
+# --------------------------------------------------------------------------------------- finding submissions
+
+def find_submissions(submissions, lessons):
+    """{student: {lesson stem: [paths]}} plus {student: [ignored file names]}.
+
+    Folders directly inside `submissions` are students, unless `submissions` itself holds practice notebooks."""
+    submissions = Path(submissions)
+
+    def practice_files(folder):
+        found, ignored = {}, []
+        for path in sorted(folder.rglob("*")):
+            if any(part.startswith(".") for part in path.relative_to(folder).parts) or not path.is_file():
+                continue
+            if path.suffix == ".ipynb" and path.stem in lessons:
+                found.setdefault(path.stem, []).append(path)
+            else:
+                ignored.append(str(path.relative_to(folder)))
+        return found, ignored
+
+    own, _ = practice_files(submissions) if _holds_practice(submissions, lessons) else ({}, [])
+    if own:
+        return {submissions.resolve().name: own}, {submissions.resolve().name: []}
+    students, ignored = {}, {}
+    for folder in sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        students[folder.name], ignored[folder.name] = practice_files(folder)
+    return students, ignored
+
+
+def _holds_practice(folder, lessons):
+    return any((folder / f"{stem}.ipynb").exists() or (folder / stem / f"{stem}.ipynb").exists()
+               for stem in lessons)
+
+
+# ------------------------------------------------------------------------------- reading and comparing notebooks
+
+def read_notebook(path):
+    """The notebook at `path`, or a string saying why it is not one."""
+    import nbformat
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        return f"larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            notebook = nbformat.read(str(path), as_version=4)
+            nbformat.validate(notebook)
+    except Exception as error:  # any unreadable file is reported, never raised
+        return f"{type(error).__name__}: {' '.join(str(error).split())[:120]}"
+    return notebook
+
+
+def _grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def compare_with_source(submitted, source):
+    """Notes on how a submission differs from its source notebook where it matters for grading."""
+    notes = []
+    source_cells = {_grade_id(c): c for c in source.cells if _grade_id(c)}
+    seen = {}
+    for cell in submitted.cells:
+        grade_id = _grade_id(cell)
+        if grade_id:
+            seen[grade_id] = seen.get(grade_id, 0) + 1
+    checks = [g for g, c in source_cells.items() if c.metadata["nbgrader"].get("grade")]
+    deleted = [g for g in checks if g not in seen]
+    if deleted:
+        notes.append(f"tampered: check cell(s) deleted: {', '.join(deleted)} (0 points for them)")
+    edited = [g for g, c in source_cells.items()
+              if c.metadata["nbgrader"].get("locked") and not c.metadata["nbgrader"].get("solution")
+              and g in seen and _cell_text(submitted, g) != c.source.strip()]
+    if edited:
+        notes.append(f"tampered: locked cell(s) edited: {', '.join(edited)} (nbgrader ran the originals)")
+    doubled = [g for g, n in seen.items() if n > 1]
+    if doubled:
+        notes.append(f"tampered: cell(s) duplicated: {', '.join(doubled)}")
+    unknown = [g for g in seen if g not in source_cells]
+    if unknown:
+        notes.append(f"tampered: unknown nbgrader cell(s): {', '.join(unknown)}")
+    extra = [c for c in submitted.cells if not _grade_id(c) and c.cell_type == "code" and c.source.strip()]
+    plain_source = [c for c in source.cells if not _grade_id(c) and c.cell_type == "code" and c.source.strip()]
+    if len(extra) > len(plain_source):
+        notes.append(f"{len(extra) - len(plain_source)} extra code cell(s)")
+    for number, cell in enumerate(submitted.cells, 1):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and not (meta.get("locked") and not meta.get("solution")):
+            for what in _suspicious(cell.source):
+                notes.append(f"tampered: cell {number} {what}")
+    return notes
+
+
+def _cell_text(notebook, grade_id):
+    return next(c.source.strip() for c in notebook.cells if _grade_id(c) == grade_id)
+
+
+def _suspicious(source):
+    """What a learner's cell does to the grading machinery: redefine check, or change the grading switches."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+            names += [n.attr for t in targets for n in ast.walk(t) if isinstance(n, ast.Attribute)]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [alias.asname or alias.name for alias in node.names]
+        if "check" in names or "run_check" in names:
+            found.append("redefines check")
+        if isinstance(node, ast.Constant) and node.value in ("NBGRADER_EXECUTION", "COURSE_STRICT_CHECKS"):
+            found.append(f"touches {node.value}")
+    return sorted(set(found))
+
+
+def _feedback(cell):
+    """The check's feedback line in an executed check cell, or the error it raised."""
+    for output in cell.get("outputs", []):
+        text = output.get("text", "") if output.get("output_type") == "stream" else ""
+        for line in text.splitlines():
+            if line.startswith(FEEDBACK_ICONS):
+                return line
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return f"{output.get('ename')}: {output.get('evalue', '')}".strip()
+    return ""
+
+
+def read_autograded(path, grade):
+    """Per-check feedback lines, and notes on cells that crashed or hit the time limit, from the executed file."""
+    import nbformat
+    notebook = nbformat.read(str(path), as_version=4)
+    for number, cell in enumerate(notebook.cells, 1):
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if meta.get("grade"):
+            line = _feedback(cell)
+            record = grade.exercises.setdefault(meta["grade_id"], {})
+            record["feedback"] = line
+            if record.get("score") and not line.startswith("✅"):
+                # the real check always prints its pass line: points without it come from a replaced `check`
+                grade.score -= record["score"]
+                record["score"] = 0.0
+                grade.notes.append(f"tampered: {meta['grade_id']} passed without check's pass line (0 points)")
+            if any(o.ename == "CellTimeoutError" for o in errors) or line.startswith("⏱️") or (
+                    "⏱️" in line):
+                grade.notes.append(f"time limit hit in {meta['grade_id']}")
+        elif errors:
+            error = errors[-1]
+            kind = "time limit hit" if error.ename in ("CellTimeoutError", "KeyboardInterrupt") else "crashed"
+            where = meta.get("grade_id") or f"cell {number}"
+            grade.notes.append(f"{kind} in {where}: {error.ename}: {' '.join(str(error.evalue).split())[:80]}"
+                               .rstrip(": "))
+
+
+# ------------------------------------------------------------------------------------------------ grading
+
+@contextlib.contextmanager
+def _kernel_stderr_to(log_path):
+    """Send file descriptor 2 (kernels' start-up warnings, nbgrader's stray prints) to a log file; yield a stream
+    on the real stderr for the progress bar."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log_path, "a") as log:
+        os.dup2(log.fileno(), 2)
+        terminal = os.fdopen(os.dup(saved), "w", buffering=1)
+        try:
+            yield terminal
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            terminal.close()
+
+
+STUB = 'raise RuntimeError("not run by the grader: this cell stopped the notebook (kernel died or hung)")'
+KERNEL_STOPPERS = ("DeadKernelError", "CellTimeoutError", "Kernel died", "TimeoutError")
+
+
+def _autograde_with_retries(api, entry, scratch, source, timeout, attempts=3):
+    """nbgrader autograde of one submission. nbgrader drops the whole notebook when a cell kills the kernel or
+    ignores the interrupt after its time limit; then find that cell, replace it with a stub that raises, and
+    grade again, so the rest of the notebook still earns its points."""
+    submitted = scratch / "submitted" / entry.student / entry.lesson / f"{entry.lesson}.ipynb"
+    for _ in range(attempts):
+        try:
+            result = api.autograde(entry.lesson, entry.student, force=True, create=True)
+        except Exception as error:  # nbgrader itself failed on this file: report it, go on
+            result = {"success": False, "error": f"{type(error).__name__}: {error}"}
+        if result["success"]:
+            entry.status = GRADED
+            return
+        reason = _short_error(result)
+        culprit = None
+        if any(word in reason for word in KERNEL_STOPPERS):
+            culprit = _stub_out_stopping_cell(submitted, source, timeout)
+        if culprit is None:
+            break
+        entry.notes.append(f"{culprit} stopped the notebook ({reason.split(':')[0]}); graded without it")
+    entry.status = ERROR
+    entry.notes.append(reason)
+
+
+def _stub_out_stopping_cell(path, source, timeout):
+    """Run the submission (locked cells restored, as nbgrader runs it) until a cell kills the kernel or does not
+    stop after its time limit; replace that cell (for a check cell: the learner's cell above it) with STUB in the
+    file. Returns a name for the replaced cell, or None."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    notebook = nbformat.read(str(path), as_version=4)
+    locked = {_grade_id(c): c.source for c in source.cells
+              if c.metadata.get("nbgrader", {}).get("locked") and not c.metadata["nbgrader"].get("solution")}
+    runnable = copy.deepcopy(notebook)
+    for cell in runnable.cells:
+        if _grade_id(cell) in locked:
+            cell.source = locked[_grade_id(cell)]
+    client = NotebookClient(runnable, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            interrupt_on_timeout=True, resources={"metadata": {"path": str(path.parent)}})
+    stopped = None
+    previous = os.environ.get("NBGRADER_EXECUTION")
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    try:
+        with client.setup_kernel():
+            for index, cell in enumerate(runnable.cells):
+                if cell.cell_type != "code":
+                    continue
+                try:
+                    client.execute_cell(cell, index)
+                except (DeadKernelError, CellTimeoutError, TimeoutError, RuntimeError):
+                    stopped = index
+                    break
+    except Exception:  # the kernel could not even be started or shut down cleanly
+        pass
+    finally:
+        if previous is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = previous
+    if stopped is None:
+        return None
+    while stopped >= 0 and _grade_id(notebook.cells[stopped]) in locked:
+        stopped -= 1  # a locked check cell ran the learner's function: stub the learner's cell above it
+    if stopped < 0 or notebook.cells[stopped].source == STUB:
+        return None
+    notebook.cells[stopped].source = STUB
+    nbformat.write(notebook, str(path))
+    return _grade_id(notebook.cells[stopped]) or f"cell {stopped + 1}"
+
+
+def _short_error(result):
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for pattern in (r"CellTimeoutError", r"DeadKernelError", r"NotJSONError", r"Kernel died", r"Error"):
+        match = next((line for line in reversed(lines) if re.search(pattern, line)), None)
+        if match:
+            return match[:160]
+    return lines[-1][:160] if lines else "autograde failed"
+
+
+def _alembic_head_in_process():
+    """nbgrader stamps a new gradebook with `alembic heads` run as a program, which needs the environment's bin
+    folder on PATH and a second interpreter start; read the same revision with alembic's Python API instead."""
+    import nbgrader.api
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+    config = Config()
+    config.set_main_option("script_location", ALEMBIC_DIR)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    nbgrader.api.get_alembic_version = lambda: head
+
+
+def grade(submissions, out, timeout=30, progress=True):
+    """Grade every student's practice notebooks in `submissions`; write the reports into `out`; return the
+    NotebookGrade list. Never raises for anything a submission contains."""
+    import nbformat
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.apps import NbGraderAPI
+    from tqdm import tqdm
+
+    _alembic_head_in_process()
+    # check() stops a learner's function well before nbgrader's per-cell limit, with clearer feedback
+    os.environ.setdefault("COURSE_CHECK_SECONDS", str(max(1, min(10, timeout // 3))))
+    lessons = lessons_with_solutions()
+    students, ignored = find_submissions(submissions, lessons)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    grades = []
+    try:
+        (scratch / "solutions").symlink_to(ROOT / "solutions", target_is_directory=True)
+        db_url = f"sqlite:///{scratch / 'gradebook.db'}"
+        config = load_config(CourseDirectory__root=str(scratch), CourseDirectory__db_url=db_url,
+                             Execute__timeout=int(timeout), Autograde__permissions=644)
+        warnings.filterwarnings("ignore", message="Object of type")  # SQLAlchemy noise from nbgrader, grades fine
+        logging.getLogger("traitlets").setLevel(logging.ERROR)
+        api = NbGraderAPI(config=config)
+
+        # which files are gradeable, and how they differ from their sources
+        sources = {s: nbformat.read(str(ROOT / "solutions" / s / f"{s}.ipynb"), as_version=4) for s in lessons}
+        max_points = {s: _points(nb) for s, nb in sources.items()}
+        todo = []
+        submitted_root = Path(submissions)
+        for student, found in students.items():
+            for stem in lessons:
+                entry = NotebookGrade(student, stem, max_score=max_points[stem])
+                grades.append(entry)
+                paths = found.get(stem, [])
+                if not paths:
+                    continue
+                path = paths[-1]  # the deepest (exercises/-style) copy when there are two
+                entry.path = str(path.relative_to(submitted_root))
+                if len(paths) > 1:
+                    entry.notes.append(f"{len(paths)} copies submitted; graded {entry.path}")
+                notebook = read_notebook(path)
+                if isinstance(notebook, str):
+                    entry.status = NOT_A_NOTEBOOK
+                    entry.notes.append(notebook)
+                    continue
+                entry.notes.extend(compare_with_source(notebook, sources[stem]))
+                target = scratch / "submitted" / student / stem / f"{stem}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+                todo.append(entry)
+
+        with _kernel_stderr_to(scratch / "kernels.log") as terminal:
+            released = {}
+            for stem in sorted({e.lesson for e in todo}):
+                result = api.generate_assignment(stem, force=True, create=True)
+                released[stem] = result["success"] or _short_error(result)
+            bar = tqdm(todo, desc="grading", unit="notebook", file=terminal, disable=not progress,
+                       bar_format="{desc}: {n_fmt}/{total_fmt} notebooks |{bar}| {elapsed}<{remaining} {postfix}")
+            for entry in bar:
+                bar.set_postfix_str(f"{entry.student} {entry.lesson[:2]}")
+                if released[entry.lesson] is not True:
+                    entry.status = ERROR
+                    entry.notes.append(f"the lesson could not be released: {released[entry.lesson]}")
+                    continue
+                _autograde_with_retries(api, entry, scratch, sources[entry.lesson], timeout)
+            bar.close()
+
+        with Gradebook(db_url) as gradebook:
+            for entry in grades:
+                if entry.status != GRADED:
+                    continue
+                try:
+                    notebook = gradebook.find_submission_notebook(entry.lesson, entry.lesson, entry.student)
+                except MissingEntry:
+                    entry.status = ERROR
+                    entry.notes.append("nbgrader recorded no grade")
+                    continue
+                entry.score = notebook.score
+                for cell_grade in notebook.grades:
+                    entry.exercises[cell_grade.name] = {"score": cell_grade.score, "max_score": cell_grade.max_score}
+                executed = scratch / "autograded" / entry.student / entry.lesson / f"{entry.lesson}.ipynb"
+                if executed.exists():
+                    read_autograded(executed, entry)
+                    feedback = out / "feedback" / entry.student / f"{entry.lesson}.ipynb"
+                    feedback.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(executed, feedback)
+    except Exception as error:  # a bug or an environment problem: still write what we have
+        print(f"grading stopped early: {type(error).__name__}: {error}", file=sys.stderr)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    write_reports(grades, ignored, out, lessons)
+    return grades
+
+
+def _points(source):
+    """The points of a source notebook's check cells (its maximum score)."""
+    return float(sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in source.cells
+                     if c.metadata.get("nbgrader", {}).get("grade")))
+
+
+# ------------------------------------------------------------------------------------------------- reports
+
+def _score(value):
+    return f"{value:g}"
+
+
+def table(grades, lessons):
+    """The student × notebook table as text: score/max per notebook (— missing, err, bad file), total, notes."""
+    students = sorted({g.student for g in grades})
+    by_key = {(g.student, g.lesson): g for g in grades}
+    header = ["student"] + [stem[:2] for stem in lessons] + ["total"]
+    rows = []
+    for student in students:
+        cells, total, most = [student], 0.0, 0.0
+        for stem in lessons:
+            entry = by_key[(student, stem)]
+            total += entry.score
+            most += entry.max_score
+            mark = {MISSING: "—", NOT_A_NOTEBOOK: "bad file", ERROR: "error"}.get(entry.status)
+            text = mark if mark else f"{_score(entry.score)}/{_score(entry.max_score)}"
+            cells.append(text + ("*" if entry.notes else ""))
+        cells.append(f"{_score(total)}/{_score(most)}")
+        rows.append(cells)
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+             for r in [header] + rows]
+    notes = [f"  {g.student} {g.lesson}: {'; '.join(g.notes)}" for g in grades if g.notes]
+    if notes:
+        lines += ["", "* notes:"] + notes
+    return "\n".join(lines)
+
+
+def write_reports(grades, ignored, out, lessons):
+    text = table(grades, lessons)
+    extra = [f"  {s}: ignored {', '.join(files[:5])}{' ...' if len(files) > 5 else ''}"
+             for s, files in ignored.items() if files]
+    if extra:
+        text += "\n\nfiles that are not practice notebooks:\n" + "\n".join(extra)
+    (out / "grades.txt").write_text(text + "\n")
+    with open(out / "grades.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "notebook", "score", "max_score", "status", "notes"])
+        for g in grades:
+            writer.writerow([g.student, g.lesson, _score(g.score), _score(g.max_score), g.status,
+                             "; ".join(g.notes)])
+    students = {}
+    for g in grades:
+        record = students.setdefault(g.student, {"score": 0.0, "max_score": 0.0, "notebooks": {},
+                                                 "ignored_files": ignored.get(g.student, [])})
+        record["score"] += g.score
+        record["max_score"] += g.max_score
+        record["notebooks"][g.lesson] = {k: v for k, v in asdict(g).items() if k not in ("student", "lesson")}
+    (out / "grades.json").write_text(json.dumps({"students": students}, indent=1, ensure_ascii=False) + "\n")
+    print(text)
+    print(f"\nwritten: {out / 'grades.txt'}, {out / 'grades.csv'}, {out / 'grades.json'}, {out / 'feedback'}/")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m course.grading", description=__doc__.splitlines()[0])
+    parser.add_argument("submissions", type=Path, help="a folder with one folder of practice notebooks per student")
+    parser.add_argument("--out", type=Path, default=Path("grades"), help="where the reports go (default: grades)")
+    parser.add_argument("--timeout", type=int, default=30, help="seconds per notebook cell (default: 30)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    if not args.submissions.is_dir():
+        parser.error(f"{args.submissions} is not a folder")
+    if args.out.resolve() == args.submissions.resolve() or args.out.resolve().is_relative_to(ROOT / "solutions"):
+        parser.error("--out must be a folder of its own")
+    start = time.perf_counter()
+    grades = grade(args.submissions, args.out, timeout=args.timeout, progress=not args.no_progress)
+    print(f"graded {sum(g.status == GRADED for g in grades)} notebook(s) of "
+          f"{len({g.student for g in grades})} student(s) in {time.perf_counter() - start:.1f} s")
+    return 0
+
