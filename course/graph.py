@@ -2,14 +2,19 @@
 the output green, saved tensors orange.
 
     y = x**2 + 3*x
-    draw(y)                      # names come from your variables; shows SVG in a notebook
+    draw(y)                      # names come from your variables; shows SVG (and PNG) in a notebook
     g = trace(y, names={"x": x, "y": y}, saved=True)
     print(to_dot(g))             # DOT text: the same graph gives the same text on every run
 
 Everything shown (values, gradients) is read from minigrad's tensors and its recorded steps
 (minigrad.autograd.graph); nothing here computes a derivative. Without the Graphviz program
 `dot`, drawings fall back to a text/HTML listing with a one-line install hint.
+
+A drawing is stored in a notebook as SVG and PNG side by side: JupyterLab shows the SVG once the
+notebook is trusted (or its cell was run), and the PNG in a notebook opened fresh and untrusted,
+where it refuses SVG. `static_bundle` gives the same pair for a widget's static picture.
 """
+import base64
 import html
 import inspect
 import os
@@ -26,7 +31,8 @@ from minigrad.autograd.function import AccumulateGrad
 from minigrad.autograd.graph import saved_tensors, walk
 
 __all__ = ["GraphNode", "GraphEdge", "Highlight", "TracedGraph", "trace", "to_dot", "to_text", "to_html",
-           "render_svg", "dot_available", "draw", "Drawing", "format_value", "COLORS", "INSTALL_HINT"]
+           "render_svg", "render_png", "static_bundle", "dot_available", "draw", "Drawing", "format_value", "COLORS",
+           "INSTALL_HINT"]
 
 COLORS = {"leaf": "lightblue", "op": "lightgrey", "accumulate": "lightgrey", "output": "darkolivegreen1",
           "saved": "orange", "more": "white"}
@@ -35,6 +41,7 @@ INSTALL_HINT = ("Graphviz's `dot` program is not installed, so this is a text vi
 NO_GRAPHVIZ_ENV = "COURSE_NO_GRAPHVIZ"  # set to 1 to see (and test) the fallback
 AUTO_COMPACT_NODES = 60
 MAX_SHOWN_ELEMENTS = 6
+PNG_DPI = 144  # 1.5x Graphviz's 96: sharp on high-density screens, shown at the SVG's size (see png_size)
 
 
 @dataclass
@@ -381,37 +388,82 @@ def dot_available():
     return shutil.which("dot") is not None
 
 
-def render_svg(dot_text, timeout=30):
-    """SVG markup (from `<svg`) for DOT text, or None when `dot` is missing or fails."""
+def _run_dot(dot_text, fmt, timeout, *options):
     if not dot_available():
         return None
     try:
-        done = subprocess.run([shutil.which("dot") or "dot", "-Tsvg"], input=dot_text.encode(),
+        done = subprocess.run([shutil.which("dot") or "dot", f"-T{fmt}", *options], input=dot_text.encode(),
                               capture_output=True, timeout=timeout, check=True)
     except (OSError, subprocess.SubprocessError):
         return None
-    svg = done.stdout.decode("utf-8", "replace")
+    return done.stdout
+
+
+def render_svg(dot_text, timeout=30):
+    """SVG markup (from `<svg`) for DOT text, or None when `dot` is missing or fails."""
+    out = _run_dot(dot_text, "svg", timeout)
+    if out is None:
+        return None
+    svg = out.decode("utf-8", "replace")
     start = svg.find("<svg")
     return svg[start:] if start >= 0 else None
 
 
+def render_png(dot_text, timeout=30, dpi=PNG_DPI):
+    """PNG bytes for DOT text (the same bytes on every run), or None when `dot` is missing or fails."""
+    out = _run_dot(dot_text, "png", timeout, f"-Gdpi={dpi}")
+    return out if out and out.startswith(b"\x89PNG") else None
+
+
+def png_size(png, dpi=PNG_DPI):
+    """(width, height) in CSS pixels at which a PNG rendered at `dpi` matches its SVG (Graphviz's 96 dpi)."""
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return round(width * 96 / dpi), round(height * 96 / dpi)
+
+
+def static_bundle(svg, png):
+    """(data, metadata) for IPython's display: SVG plus PNG (base64) sized like the SVG; None parts left out."""
+    data, metadata = {}, {}
+    if svg is not None:
+        data["image/svg+xml"] = svg
+    if png is not None:
+        data["image/png"] = base64.b64encode(png).decode("ascii")
+        width, height = png_size(png)
+        metadata["image/png"] = {"width": width, "height": height}
+    return data, metadata
+
+
 class Drawing:
-    """What `draw` returns: shows as SVG in a notebook, or as a text listing without Graphviz."""
+    """What `draw` returns: shows as SVG (PNG in untrusted notebooks), or as a text listing without Graphviz."""
 
     def __init__(self, graph, highlight=None, hidden=()):
         self.graph, self.highlight, self.hidden = graph, highlight, tuple(hidden)
         self.dot = to_dot(graph, highlight, hidden)
         self.text = to_text(graph, highlight, hidden)
         self.svg = render_svg(self.dot)
+        self._png = None
+
+    @property
+    def png(self):
+        """PNG bytes of the drawing (rendered on first use: widgets redraw with SVG only), or None."""
+        if self._png is None and self.svg is not None:
+            self._png = render_png(self.dot)
+        return self._png
 
     def html(self):
         """HTML for a widget or page: the SVG, or the text view with the install hint."""
         return self.svg if self.svg is not None else to_html(self.graph, self.highlight, self.hidden)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def mimebundle(self):
+        """(data, metadata): SVG + PNG + text, or the text/HTML fallback when Graphviz is missing."""
         if self.svg is not None:
-            return {"image/svg+xml": self.svg, "text/plain": repr(self)}
-        return {"text/html": self.html(), "text/plain": self.text + "\n" + INSTALL_HINT}
+            data, metadata = static_bundle(self.svg, self.png)
+            data["text/plain"] = repr(self)
+            return data, metadata
+        return {"text/html": self.html(), "text/plain": self.text + "\n" + INSTALL_HINT}, {}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.mimebundle()
 
     def __repr__(self):
         shown = sum(1 for n in self.graph.nodes if n.id not in self.hidden)

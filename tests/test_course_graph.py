@@ -1,5 +1,7 @@
 """course.graph: tracing minigrad graphs, DOT text, SVG, the no-Graphviz fallback, compact mode."""
+import base64
 import os
+import re
 import shutil
 
 import pytest
@@ -151,17 +153,40 @@ def test_text_fallback_lists_every_node():
     assert text.splitlines()[-1].strip() == "[output] y  data=10.   <- AddBackward0"
 
 
-def test_svg_when_dot_exists(monkeypatch):
+def require_dot():
     if shutil.which("dot") is None:  # optional locally; CI installs it, so there a missing dot is a failure
         if os.environ.get("CI"):
             pytest.fail("Graphviz's dot is not installed but CI is set: `make test` installs it with apt-get")
         pytest.skip("Graphviz's dot is not installed")
+
+
+def test_svg_and_png_when_dot_exists(monkeypatch):
+    require_dot()
     monkeypatch.delenv(cg.NO_GRAPHVIZ_ENV, raising=False)
     x, y = build_square_plus()
     d = cg.draw(y)
     assert d.svg.startswith("<svg") and "PowBackward0" in d.svg and "data=10." in d.svg
-    bundle = d._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml", "text/plain"} and bundle["text/plain"] == "<graph drawing: 6 nodes>"
+    data, metadata = d._repr_mimebundle_()
+    assert set(data) == {"image/svg+xml", "image/png", "text/plain"}
+    assert data["text/plain"] == "<graph drawing: 6 nodes>"
+    png = base64.b64decode(data["image/png"])
+    assert png.startswith(b"\x89PNG") and png == d.png
+    # shown at the SVG's size: Graphviz writes the SVG's size in points (1 pt = 4/3 px)
+    svg_width = float(re.search(r'<svg width="([\d.]+)pt"', d.svg).group(1))
+    assert metadata["image/png"]["width"] == pytest.approx(svg_width * 4 / 3, abs=2)
+    assert cg.draw(y)._repr_mimebundle_()[0]["image/png"] == data["image/png"]  # same bytes every run
+
+
+def test_png_is_rendered_only_when_asked_for(monkeypatch):
+    require_dot()
+    monkeypatch.delenv(cg.NO_GRAPHVIZ_ENV, raising=False)
+    calls = []
+    real = cg.render_png
+    monkeypatch.setattr(cg, "render_png", lambda dot: calls.append(dot) or real(dot))
+    x, y = build_square_plus()
+    d = cg.draw(y)
+    assert d.html().startswith("<svg") and calls == []  # widgets redraw with SVG only: no second dot run
+    assert d.png is d.png and len(calls) == 1
 
 
 @pytest.mark.parametrize("how", ["which", "env"])
@@ -174,8 +199,8 @@ def test_without_dot_a_text_view_and_an_install_hint_never_an_exception(monkeypa
     x, y = build_square_plus()
     d = cg.draw(y)
     assert d.svg is None
-    bundle = d._repr_mimebundle_()
-    assert "image/svg+xml" not in bundle
+    bundle, metadata = d._repr_mimebundle_()
+    assert "image/svg+xml" not in bundle and "image/png" not in bundle and d.png is None and metadata == {}
     assert "apt-get install graphviz" in bundle["text/html"] and "PowBackward0" in bundle["text/html"]
     assert bundle["text/plain"].endswith(cg.INSTALL_HINT)
 
@@ -187,7 +212,8 @@ def test_broken_dot_falls_back_too(monkeypatch, tmp_path):
     monkeypatch.delenv(cg.NO_GRAPHVIZ_ENV, raising=False)
     monkeypatch.setattr(cg.shutil, "which", lambda name: str(fake))
     x, y = build_square_plus()
-    assert cg.draw(y).svg is None
+    d = cg.draw(y)
+    assert d.svg is None and d.png is None and "text/html" in d._repr_mimebundle_()[0]
 
 
 def test_output_that_needs_no_grad_gives_an_empty_graph_not_an_error():

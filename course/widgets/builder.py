@@ -41,6 +41,12 @@ class Example:
     variables: tuple
     build: object  # build(tensors: {name: Tensor}) -> (output, names {name: tensor}, labels [(tensor, text)])
     ones_gradient: bool = False  # backward(gradient=ones) for a vector output
+    output: str = "loss"  # the output's name (the expression's left-hand side)
+    formula: str = ""  # what the expression box shows for this example (defaults to key)
+
+    @property
+    def text(self):
+        return self.formula or self.key
 
 
 def _expression_example(text, description, variables, ones_gradient=False):
@@ -49,11 +55,11 @@ def _expression_example(text, description, variables, ones_gradient=False):
     def build(tensors):
         out, labels = evaluate(expression, tensors)
         return out, {**tensors, expression.output: out}, labels
-    return Example(text, description, variables, build, ones_gradient)
+    return Example(text, description, variables, build, ones_gradient, output=expression.output)
 
 
 def _logistic(t):
-    """One neuron, binary cross-entropy with log clamped at 1e-8 (as in lesson 03)."""
+    """One neuron, binary cross-entropy with log clamped at 1e-8 (as in lesson 03, backward() and the chain rule)."""
     x, y, w, b = t["x"], t["y"], t["w"], t["b"]
     wx = w * x
     z = wx + b
@@ -105,10 +111,13 @@ EXAMPLES = {e.key: e for e in (
                         ones_gradient=True),
     Example("logistic neuron", "z = w*x + b, y_hat = sigmoid(z), binary cross-entropy loss",
             (Variable("x", 6.7, False, -10.0, 10.0), Variable("y", 0.0, False, 0.0, 1.0, 1.0), Variable("w", 1.0),
-             Variable("b", 0.0)), _logistic),
+             Variable("b", 0.0)), _logistic,
+            formula="loss = -(y*log(y_hat) + (1-y)*log(1-y_hat)),  y_hat = sigmoid(w*x + b)"),
     Example("2-layer MLP", "x -> Linear(2, 3) -> ReLU -> Linear(3, 1), squared error on one sample",
-            (Variable("x", [1.0, -0.5], False), Variable("target", 1.0, False)), _mlp),
+            (Variable("x", [1.0, -0.5], False), Variable("target", 1.0, False)), _mlp,
+            formula="loss = ((relu(x @ W1 + b1) @ W2 + b2 - target)**2).mean()"),
 )}
+_FORMULAS = {e.text: e.key for e in EXAMPLES.values()}  # Build with an example's text reloads that example
 _DEFAULT_VALUES = {"x": 2.0, "y": 3.0}
 
 
@@ -151,19 +160,30 @@ class GraphBuilder:
 
     # ---- choosing what to build ----
     def load(self, example_or_expression, values=None):
-        """Pick an example by key, or parse a typed expression (raises ExpressionError when refused)."""
+        """Pick an example by key (or by its shown formula), or parse a typed expression.
+
+        Raises ExpressionError when the text is refused; the state is then left as it was.
+        """
+        if isinstance(example_or_expression, str):
+            example_or_expression = _FORMULAS.get(example_or_expression.strip(), example_or_expression)
         if example_or_expression in EXAMPLES:
             example = EXAMPLES[example_or_expression]
         else:
             expression = parse(example_or_expression)
-            variables = tuple(Variable(v, self.values.get(v, _DEFAULT_VALUES.get(v, 1.0)))
-                              for v in expression.variables)
+            variables = tuple(Variable(v, self._scalar_value(v)) for v in expression.variables)
             example = _expression_example(example_or_expression, "your expression", variables)
         self.example = example
         self.values = {v.name: v.value for v in example.variables}
         self.values.update(values or {})
         self.forward_pos = self.backward_pos = 0
         self._build()
+
+    def _scalar_value(self, name):
+        """A typed expression keeps the current value of a scalar variable (vectors of an example do not carry over)."""
+        value = self.values.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        return _DEFAULT_VALUES.get(name, 1.0)
 
     @property
     def key(self):
@@ -191,10 +211,10 @@ class GraphBuilder:
             raise KeyError(f"no variable named {name!r}; variables: {', '.join(self.values)}")
         if index:
             vector = list(self.values[name])
-            vector[int(index.rstrip("]"))] = float(value)
+            vector[int(index.rstrip("]"))] = float(value) + 0.0  # + 0.0 turns a slider's -0.0 into 0.0
             self.values[name] = vector
         else:
-            self.values[name] = float(value)
+            self.values[name] = float(value) + 0.0
         self._build()
 
     # ---- the real computation, recorded ----
@@ -206,8 +226,10 @@ class GraphBuilder:
         if not output.requires_grad:
             raise ExpressionError("the result does not depend on any variable that requires grad")
         self.output, self.tensors, self.names = output, tensors, names
-        self.output_name = next((n for n, t in names.items() if t is output), "output")
+        self.output_name = self.example.output
         self.graph = draw.trace(output, names=names, values=forward, labels=labels)
+        self.graph.node("out0").name = self.output_name  # `y = x`: the output is the leaf x itself, named y
+        self.same_as = next((n for n, t in tensors.items() if t is output), None)  # `y = x` -> "x"
         self.ops = [op for op in forward.ops if op.node is not None and self.graph.find(op.node) is not None]
         gradient = minigrad.ones_like(output) if self.example.ones_gradient else None
         with np.errstate(all="ignore"), record_backward(local=True) as backward:
@@ -373,11 +395,11 @@ class GraphBuilder:
         if self.backward_pos == 0:
             revealed = [self.graph.find(op.node).id for op in self.ops[:self.forward_pos]]
             shown = set(revealed)
-            for e in self.graph.edges:
-                if e.dst in shown and e.src.startswith("acc"):
-                    shown |= {e.src, "leaf" + e.src[3:]}
             if self.forward_done:
                 shown |= {n.id for n in self.graph.nodes if n.kind == "output"}
+            for e in self.graph.edges:  # the leaves feeding what is shown (for `y = x`: x feeds the output)
+                if e.dst in shown and e.src.startswith("acc"):
+                    shown |= {e.src, "leaf" + e.src[3:]}
             hidden = {n for n in nodes if n not in shown}
             if revealed:
                 current, visited = revealed[-1], set(revealed[:-1])
@@ -400,6 +422,8 @@ class GraphBuilder:
             lit = {(e.src, e.dst) for e in self.graph.outgoing(current)}
             if current.startswith("acc"):
                 lit.add(("leaf" + current[3:], current))
+        if self.same_as:
+            nodes["out0"].lines.insert(0, f"(the tensor {self.same_as} itself)")
         graph = draw.TracedGraph(list(nodes.values()), edges)
         return graph, draw.Highlight(current, frozenset(visited), frozenset(lit)), frozenset(hidden)
 
@@ -417,7 +441,18 @@ class GraphBuilder:
             return self.backward_info(self.backward_pos - 1).latex
         if self.forward_pos:
             return self.forward_info(self.forward_pos - 1).latex
+        if not self.ops:
+            return f"<div>{html.escape(self.nothing_to_forward())}</div>"
         return "<div>Press <b>Forward</b> to apply the first operation.</div>"
+
+    def nothing_to_forward(self):
+        """Why Forward has nothing (more) to apply, and what to press instead."""
+        if self.ops:
+            return "The forward pass is complete: press Backward to step through the gradients."
+        leaf = self.same_as or "the input"
+        return (f"{self.output_name} = {leaf} applies no operation: {self.output_name} is the tensor {leaf} itself "
+                f"(its grad_fn is None), so the forward pass records nothing. Press Backward: the seed gradient 1 "
+                f"goes straight into {leaf}.grad.")
 
     def status(self):
         if self.backward_pos:
@@ -426,7 +461,98 @@ class GraphBuilder:
         if self.forward_pos:
             more = " — press Backward" if self.forward_done else ""
             return f"Forward op {self.forward_pos} of {len(self.ops)}{more}"
-        return f"{self.key}: {self.example.description}"
+        more = " (no operation to apply — press Backward)" if not self.ops else ""
+        return f"{self.key}: {self.example.description}{more}"
+
+    # ---- values outside a function's domain ----
+    def notes(self):
+        """Plain-text notes for values a learner would otherwise see bare: inf, nan, -0.
+
+        One note per op whose result is inf/nan although its inputs are finite (log of 0, division by 0, ...),
+        one per backward step whose gradient turns inf there, and one about signed zeros.
+        """
+        notes, flagged, negative_zero = [], set(), False
+        for op in self.ops:
+            value = np.asarray(op.outputs[0]._data)
+            negative_zero |= _has_negative_zero(value)
+            inputs = [_array(a) for a in op.inputs if isinstance(a, (minigrad.Tensor, int, float))]
+            if not np.all(np.isfinite(value)) and all(np.all(np.isfinite(a)) for a in inputs):
+                notes.append(self._domain_note(op, value))
+                flagged.add(op.node)
+        for step in self.steps:
+            if step.leaf is not None:
+                continue
+            incoming = [g._data for g in step.grad_outputs if g is not None]
+            sent = [g._data for g in step.grad_inputs if g is not None]
+            negative_zero |= any(_has_negative_zero(g) for g in sent)
+            blown_up = not all(np.all(np.isfinite(g)) for g in sent)
+            # a nan gradient from an op whose value is already nan needs no second note; an inf one (log at 0) does
+            only_nan = not any(np.any(np.isinf(g)) for g in sent)
+            if blown_up and all(np.all(np.isfinite(g)) for g in incoming) and not (step.node in flagged and only_nan):
+                notes.append(self._slope_note(step, sent))
+        values = [np.asarray(v, dtype=np.float32) for v in self.values.values()]
+        if negative_zero or any(_has_negative_zero(v) for v in values):
+            notes.append("-0. is a zero with a minus sign (floats keep the sign of a zero); it equals 0.")
+        return notes
+
+    def _domain_note(self, op, value):
+        name = op.node.name()
+        result = self.result_names.get(self.graph.find(op.node).id, "the result")
+        args = [self._describe(a) for a in op.inputs]
+        head = f"{result} = {_number(value)}"
+        if name.startswith("Log"):
+            return (f"{head} because log is defined only for inputs > 0 and here its input is {args[0]} "
+                    "(log(0) = -inf; the log of a negative number is nan).")
+        if name.startswith(("Div", "Reciprocal")):
+            return f"{head}: division by zero, the divisor is {args[-1]} (a/0 is ±inf; 0/0 is nan)."
+        if name.startswith("Pow"):
+            return (f"{head}: ({args[0]}) ** ({args[1]}) is not a finite real number (0 to a negative power is inf; "
+                    "a negative number to a fractional power is nan; or the result is too large for float32).")
+        if name.startswith("Exp"):
+            return f"{head}: exp overflows float32 for inputs above about 88.7, and here its input is {args[0]}."
+        return (f"{head}: the result is too large for float32 (about 3.4e38 at most) or undefined "
+                "(inf - inf and 0 × inf are nan).")
+
+    def _slope_note(self, step, sent):
+        n = self.graph.find(step.node)
+        why = {"Log": "d/du log(u) = 1/u is infinite at u = 0",
+               "Pow": "d/du u**p = p·u**(p-1) is infinite at u = 0 when p < 1",
+               "Div": "d/du 1/u = -1/u² is infinite at u = 0", "Reciprocal": "d/du 1/u = -1/u² is infinite at u = 0",
+               "Exp": "the slope of exp is exp itself, which is too large for float32 here"}
+        reason = next((text for prefix, text in why.items() if n.name.startswith(prefix)), "")
+        return (f"{n.name} sends a gradient of {_number(sent)} to its input{'s' if len(sent) > 1 else ''}: "
+                f"the slope of "
+                f"{self.result_names[n.id]} there is not finite" + (f" ({reason})" if reason else "")
+                + ", and every gradient further down inherits it.")
+
+    def _describe(self, arg):
+        """'x-2 = 0' for a named tensor, the number alone for a constant."""
+        if not isinstance(arg, minigrad.Tensor):
+            return _number(arg)
+        name = next((k for k, t in self.names.items() if t is arg), None)
+        if name is None and arg.grad_fn is not None and self.graph.find(arg.grad_fn) is not None:
+            name = self.result_names.get(self.graph.find(arg.grad_fn).id)
+        return f"{name} = {_number(arg._data)}" if name else _number(arg._data)
+
+
+def _array(value):
+    return value._data if isinstance(value, minigrad.Tensor) else np.asarray(value, dtype=np.float64)
+
+
+def _has_negative_zero(array):
+    array = np.asarray(array)
+    return bool(np.any((array == 0) & np.signbit(array)))
+
+
+def _number(value):
+    """Numbers for a sentence: 0, -2, 0.5, inf, [1, nan] (no trailing '.' that would end the sentence)."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_number(v) for v in value)
+    array = np.asarray(value, dtype=np.float64)
+    if array.size > draw.MAX_SHOWN_ELEMENTS:
+        return f"<{'x'.join(map(str, array.shape))} values>"
+    text = [f"{v:.4g}" for v in array.ravel()]
+    return text[0] if array.ndim == 0 else "[" + ", ".join(text) + "]"
 
 
 _TEX_ESCAPES = str.maketrans({"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "{": r"\{", "}": r"\}",
@@ -444,14 +570,20 @@ def _tex_value(array):
 # ---- the ipywidgets view ----
 
 class BuilderView:
-    """The widget: example picker, expression box, sliders, Forward/Backward/Run all/Reset, graph, math panel."""
+    """The widget: example picker, expression box, sliders, Forward/Backward/Run all/Reset, graph, math panel.
+
+    The graph and the chain-rule panel share a row that wraps: a wide graph (the 2-layer MLP) scales down to the
+    row's width and the panel moves below it instead of being pushed off the right edge.
+    """
 
     def __init__(self, state):
         import ipywidgets as w
         self.state, self._w = state, w
         self.examples = w.Dropdown(options=list(EXAMPLES), value=state.key if state.key in EXAMPLES else None,
                                    description="Example")
-        self.expression = w.Text(placeholder="or type one, e.g. y = sin(x) * x**2", layout=w.Layout(width="320px"))
+        self.expression = w.Text(value=state.example.text, placeholder="or type one, e.g. y = sin(x) * x**2",
+                                 layout=w.Layout(width="auto", flex="1 1 320px", min_width="200px"))
+        self.expression.add_class("course-expression")
         self.build = w.Button(description="Build")
         self.forward = w.Button(description="Forward", tooltip="apply the next operation")
         self.backward = w.Button(description="Backward", tooltip="take one step of the real backward pass")
@@ -459,22 +591,30 @@ class BuilderView:
         self.reset = w.Button(description="Reset")
         self.sliders = w.VBox()
         self.message = w.HTML()
+        self.message.add_class("course-message")
         self.status = w.HTML()
-        self.graph = w.HTML()
+        self.notes = w.HTML(layout=w.Layout(max_width="100%"))
+        self.notes.add_class("course-notes")
+        self.graph = w.HTML(layout=w.Layout(flex="0 1 auto", max_width="100%", overflow="auto"))
         self.graph.add_class("course-graph")
-        self.math = w.HTMLMath()
+        self.math = w.HTMLMath(layout=w.Layout(flex="1 1 360px", min_width="280px", max_width="100%",
+                                               overflow="auto"))
         self.math.add_class("course-math")
         self.examples.observe(self._on_example, names="value")
         self.build.on_click(lambda _: self._on_build())
-        self.forward.on_click(lambda _: self._act(state.forward_step))
+        self.forward.on_click(lambda _: self._on_forward())
         self.backward.on_click(lambda _: self._act(state.backward_step))
         self.run_all.on_click(lambda _: self._act(state.run))
         self.reset.on_click(lambda _: self._act(state.reset))
+        row = w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
         self.widget = w.VBox([
-            w.HBox([self.examples, self.expression, self.build]), self.message, self.sliders,
-            w.HBox([self.forward, self.backward, self.run_all, self.reset]), self.status,
-            w.HBox([self.graph, self.math], layout=w.Layout(align_items="flex-start")),
-        ])
+            w.HBox([self.examples, self.expression, self.build], layout=w.Layout(flex_flow="row wrap")),
+            self.message, self.sliders,
+            w.HBox([self.forward, self.backward, self.run_all, self.reset], layout=w.Layout(flex_flow="row wrap")),
+            self.status, self.notes,
+            w.HBox([self.graph, self.math], layout=row),
+        ], layout=w.Layout(max_width="100%"))
+        self.widget.add_class("course-builder")
         self._make_sliders()
         self.refresh()
 
@@ -496,9 +636,16 @@ class BuilderView:
         if change["new"] is None:
             return
         self.state.load(change["new"])
+        self.expression.value = self.state.example.text
         self.message.value = ""
         self._make_sliders()
         self.refresh()
+
+    def _show_example(self, key):
+        """Point the dropdown at `key` (None for a typed expression) without reloading."""
+        self.examples.unobserve(self._on_example, names="value")
+        self.examples.value = key
+        self.examples.observe(self._on_example, names="value")
 
     def _on_build(self):
         text = self.expression.value
@@ -507,36 +654,52 @@ class BuilderView:
         except ExpressionError as error:
             self.message.value = f'<span style="color:#b00020">Not built: {html.escape(str(error))}</span>'
             return
-        self.message.value = f"Built <code>{html.escape(self.state.key)}</code>."
-        self.examples.unobserve(self._on_example, names="value")
-        self.examples.value = None
-        self.examples.observe(self._on_example, names="value")
+        self.message.value = f"Built <code>{html.escape(self.state.example.text)}</code>."
+        self._show_example(self.state.key if self.state.key in EXAMPLES else None)
         self._make_sliders()
+        self.refresh()
+
+    def _on_forward(self):
+        info = self.state.forward_step()
+        self.message.value = "" if info is not None else html.escape(self.state.nothing_to_forward())
         self.refresh()
 
     def _act(self, method):
         method()
+        self.message.value = ""
         self.refresh()
 
     def refresh(self):
-        self.graph.value = self.state.drawing().html()
+        self.graph.value = _scalable(self.state.drawing().html())
         self.math.value = self.state.latex()
         self.status.value = f"<b>{html.escape(self.state.status())}</b>"
+        notes = self.state.notes()
+        self.notes.value = "".join(f'<div style="color:#8a4b00">⚠ {html.escape(n)}</div>' for n in notes)
+        self.notes.layout.display = None if notes else "none"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """The live widget, plus a static picture of the finished run for viewers without a kernel."""
+        """The live widget, plus a static picture of the finished run for viewers without a kernel.
+
+        The picture is SVG and PNG (shown in untrusted notebooks), or the text view without Graphviz.
+        """
         bundle = self.widget._repr_mimebundle_()
         saved = self.state.forward_pos, self.state.backward_pos
         self.state.run()
         snapshot = self.state.drawing()
         self.state.forward_pos, self.state.backward_pos = saved
-        if snapshot.svg is not None:
-            bundle["image/svg+xml"] = snapshot.svg
-        else:
-            bundle["text/html"] = snapshot.html()
+        data, metadata = snapshot.mimebundle()
+        data.pop("text/plain", None)
+        bundle.update(data)
         bundle["text/plain"] = (f"Graph builder: {self.state.key} (run the notebook to step through it; "
                                 "the picture shows the finished backward pass)")
-        return bundle
+        return bundle, metadata
+
+
+def _scalable(markup):
+    """Let a Graphviz SVG shrink to its panel's width (it keeps its aspect ratio through its viewBox)."""
+    if markup.startswith("<svg"):
+        return '<svg style="max-width:100%;height:auto"' + markup[4:]
+    return markup
 
 
 def graph_builder(example="y = x**2 + 3*x", values=None):

@@ -1,9 +1,11 @@
 """Knowledge-check quiz: one question at a time, feedback and explanation after each answer, final score.
 
-`Quiz` is the state (answers are checked here, in Python); `quiz()` the widget.
+`Quiz` is the state (answers are checked here, in Python); `quiz()` the widget. The questions live in
+course/data/quiz.json, each tagged with the lesson it checks; tests/test_course_quiz.py runs code for
+every question to confirm its claims in minigrad (and in PyTorch when installed).
 
     q = Quiz.from_file()
-    q.progress()        # 'Question 1 of 17'
+    q.progress()        # 'Question 1 of 34'
     q.answer(2)         # Feedback(correct=True, ...)
     q.next()
 """
@@ -12,9 +14,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Question", "Feedback", "Quiz", "QuizView", "quiz", "load_questions", "QUIZ_FILE"]
+__all__ = ["Question", "Feedback", "Quiz", "QuizView", "quiz", "load_questions", "QUIZ_FILE", "PICK_FIRST"]
 
 QUIZ_FILE = Path(__file__).resolve().parent.parent / "data" / "quiz.json"
+PICK_FIRST = "Pick an answer first, then press Check."
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Question:
     correct: int
     explanation: str
     lesson: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,20 @@ class Feedback:
     right_choice: str
     explanation: str
 
+    def verdict(self):
+        """The first sentence: right or wrong, and the right answer when it was missed."""
+        if self.correct:
+            return "Correct!"
+        return f"Not quite. The answer is: {_sentence(self.right_choice)}"
+
     def text(self):
-        head = "Correct!" if self.correct else f"Not quite. The answer is: {self.right_choice}"
-        return f"{head} {self.explanation}"
+        """Verdict and explanation as two paragraphs."""
+        return f"{self.verdict()}\n{self.explanation}"
+
+
+def _sentence(text):
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", ")", '"')) else text + "."
 
 
 def load_questions(path=QUIZ_FILE):
@@ -47,7 +62,8 @@ def load_questions(path=QUIZ_FILE):
         correct = item["correct"]
         if len(choices) < 2 or not isinstance(correct, int) or not 0 <= correct < len(choices):
             raise ValueError(f"quiz question {i + 1}: 'correct' must index one of its {len(choices)} choices")
-        questions.append(Question(item["question"], choices, correct, item["explanation"], item.get("lesson", "")))
+        questions.append(Question(item["question"], choices, correct, item["explanation"], item.get("lesson", ""),
+                                  item.get("id", "")))
     if not questions:
         raise ValueError("the quiz has no questions")
     return questions
@@ -121,27 +137,38 @@ class Quiz:
 
 
 class QuizView:
-    """Question, choices as radio buttons, Check and Next buttons, feedback and running score."""
+    """Question, choices as radio buttons, Check and Next buttons, feedback and running score.
+
+    Once a question is answered the radio buttons give way to a review of the choices: the right one marked in
+    green, a wrong pick in red. Check with nothing picked says so.
+    """
 
     def __init__(self, state):
         import ipywidgets as w
         self.state, self._w = state, w
         self.header = w.HTML()
         self.choices = w.RadioButtons(options=[], layout=w.Layout(width="auto"))
+        self.review = w.HTML()
+        self.review.add_class("course-quiz-review")
         self.check = w.Button(description="Check", button_style="primary")
         self.next = w.Button(description="Next")
         self.restart = w.Button(description="Start again")
         self.feedback = w.HTML()
+        self.feedback.add_class("course-quiz-feedback")
         self.score = w.HTML()
         self.check.on_click(lambda _: self.on_check())
         self.next.on_click(lambda _: self.on_next())
         self.restart.on_click(lambda _: (self.state.restart(), self.refresh()))
-        self.widget = w.VBox([self.header, self.choices, w.HBox([self.check, self.next, self.restart]),
+        self.widget = w.VBox([self.header, self.choices, self.review, w.HBox([self.check, self.next, self.restart]),
                               self.feedback, self.score])
+        self.widget.add_class("course-quiz")
         self.refresh()
 
     def on_check(self):
-        if self.choices.index is None or self.state.answered:
+        if self.state.answered:
+            return
+        if self.choices.index is None:
+            self.feedback.value = f'<div style="color:#8a4b00">{html.escape(PICK_FIRST)}</div>'
             return
         self.state.answer(self.choices.index)
         self.refresh()
@@ -152,20 +179,20 @@ class QuizView:
 
     def refresh(self):
         s, q = self.state, self.state.current
-        self.header.value = f"<b>{html.escape(s.progress())}</b><p>{html.escape(q.question)}</p>"
+        lesson = f" (lesson {html.escape(q.lesson)})" if q.lesson else ""
+        self.header.value = f"<b>{html.escape(s.progress())}</b>{lesson}<p>{html.escape(q.question)}</p>"
         options = list(q.choices)
         if list(self.choices.options) != options:
             self.choices.options = options
-        self.choices.value = None if s.answers[s.position] is None else options[s.answers[s.position]]
-        self.choices.disabled = s.answered
+        chosen = s.answers[s.position]
+        self.choices.value = None if chosen is None else options[chosen]
+        self.choices.layout.display = "none" if s.answered else None
+        self.review.layout.display = None if s.answered else "none"
+        self.review.value = review_html(q, chosen) if s.answered else ""
         self.check.disabled = s.answered
         self.next.disabled = not s.answered or s.position + 1 == len(s.questions)
         fb = s.feedback()
-        if fb is None:
-            self.feedback.value = ""
-        else:
-            color = "#1b7f3b" if fb.correct else "#b00020"
-            self.feedback.value = f'<div style="color:{color}">{html.escape(fb.text())}</div>'
+        self.feedback.value = "" if fb is None else feedback_html(fb)
         self.score.value = html.escape(s.summary())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -175,6 +202,28 @@ class QuizView:
                               f"<ol>{items}</ol>"
         bundle["text/plain"] = f"Quiz: {len(self.state.questions)} questions (run the notebook to answer them)"
         return bundle
+
+
+def review_html(question, chosen):
+    """The choices after answering: the right one green with a tick, a wrong pick red with a cross."""
+    rows = []
+    for i, choice in enumerate(question.choices):
+        if i == question.correct:
+            mark, style, note = "✓", "background:#e3f4e8;color:#1b5e20;font-weight:bold", " (right answer)"
+        elif i == chosen:
+            mark, style, note = "✗", "background:#fbe4e6;color:#b00020;text-decoration:line-through", " (your pick)"
+        else:
+            mark, style, note = "", "color:#555", ""
+        cls = "course-quiz-right" if i == question.correct else ("course-quiz-wrong" if i == chosen else "")
+        rows.append(f'<div class="{cls}" style="{style};padding:2px 6px;margin:2px 0;border-radius:3px">'
+                    f'<span style="display:inline-block;width:1.2em">{mark}</span>{html.escape(choice)}{note}</div>')
+    return "".join(rows)
+
+
+def feedback_html(feedback):
+    color = "#1b7f3b" if feedback.correct else "#b00020"
+    return (f'<div style="color:{color};font-weight:bold">{html.escape(feedback.verdict())}</div>'
+            f'<div style="margin-top:4px">{html.escape(feedback.explanation)}</div>')
 
 
 def quiz(path=QUIZ_FILE):
