@@ -258,7 +258,7 @@ class _BoundedOutput(io.TextIOBase):
         if not budget["cut"]:
             room = OUTPUT_SHOWN - budget["written"]
             lines_left = SHOWN_LINES - budget["lines"]
-            shown = text[:room]
+            shown = text[:room] if lines_left > 0 else ""
             if shown.count("\n") > lines_left:
                 shown = "".join(shown.splitlines(keepends=True)[:lines_left])
             self.target.write(shown)
