@@ -10,8 +10,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course.grading.release import lessons_with_solutions
+
 ROOT = Path(__file__).resolve().parent.parent
 L01, L03 = "01_tensors_and_requires_grad", "03_backward_and_chain_rule"
+STEMS = lessons_with_solutions()  # every practice lesson: solutions must score full marks, exercises 0
 CELL_TIMEOUT = 6  # seconds per cell for nbgrader in this test (check() stops a function after 2 s)
 
 
@@ -51,10 +54,9 @@ def graded(tmp_path_factory):
     """One class, graded once: good, empty (as released), partial, crashing, endless, tampered, not a notebook."""
     base = tmp_path_factory.mktemp("class")
     subs = base / "submissions"
-    _put(subs, "good", L01, _read("solutions", L01))
-    _put(subs, "good", L03, _read("solutions", L03), nested=True)  # exercises/-style folders work too
-    _put(subs, "empty", L01, _read("exercises", L01))
-    _put(subs, "empty", L03, _read("exercises", L03))
+    for number, stem in enumerate(STEMS):
+        _put(subs, "good", stem, _read("solutions", stem), nested=number % 2 == 1)  # exercises/-style folders too
+        _put(subs, "empty", stem, _read("exercises", stem))
     _put(subs, "partial", L01, _solved(L01, ["answer_01_1", "answer_01_4"]))  # 1 + 2 points, no 03 at all
 
     crash01 = _solved(L01, ["answer_01_1", "answer_01_2"])
@@ -108,20 +110,28 @@ def test_the_command_finishes_and_prints_the_table(graded):
     run, out, _, _ = graded
     assert run.returncode == 0, run.stderr[-3000:]
     lines = run.stdout.splitlines()
-    assert lines[0].split() == ["student", "01", "03", "total"]
+    assert lines[0].split() == ["student"] + [stem[:2] for stem in STEMS] + ["total"]
     rows = {line.split()[0]: line.split()[1:] for line in lines[1:8]}
-    assert rows["good"] == ["6/6", "7/7", "13/13"]
-    assert rows["empty"] == ["0/6", "0/7", "0/13"]
-    assert rows["partial"] == ["3/6", "—", "3/13"]
-    assert rows["notjson"] == ["bad", "file*", "—", "0/13"]
+    report = _report(graded)
+    full = {stem: _notebook(graded, "good", stem)["max_score"] for stem in STEMS}
+    total = report["good"]["max_score"]
+    assert rows["good"] == [f"{full[s]:g}/{full[s]:g}" for s in STEMS] + [f"{total:g}/{total:g}"]
+    assert rows["empty"] == [f"0/{full[s]:g}" for s in STEMS] + [f"0/{total:g}"]
+    assert rows["partial"][STEMS.index(L01)] == "3/6" and rows["partial"][STEMS.index(L03)] == "—"
+    assert rows["notjson"][STEMS.index(L01)] == "invalid*"
     assert (out / "grades.txt").read_text().strip() == run.stdout.split("\nwritten:")[0].strip()
 
 
-def test_good_and_empty_submissions(graded):
-    good = _notebook(graded, "good", L03)
-    assert (good["status"], good["score"], good["max_score"], good["notes"]) == ("graded", 7.0, 7.0, [])
-    assert _notebook(graded, "good", L01)["score"] == 6.0
-    for stem in (L01, L03):
+@pytest.mark.parametrize("stem", STEMS)
+def test_solutions_score_full_marks(graded, stem):
+    good = _notebook(graded, "good", stem)
+    assert (good["status"], good["notes"]) == ("graded", [])
+    assert good["score"] == good["max_score"] > 0
+    assert all(record["feedback"].startswith("✅") for record in good["exercises"].values())
+
+
+def test_every_released_exercise_is_not_attempted(graded):
+    for stem in STEMS:
         empty = _notebook(graded, "empty", stem)
         assert (empty["status"], empty["score"], empty["notes"]) == ("graded", 0.0, [])
         assert len(empty["exercises"]) >= 3
@@ -176,7 +186,7 @@ def test_a_file_that_is_not_a_notebook(graded):
 def test_csv_tells_missing_from_error_from_zero(graded):
     with open(graded[1] / "grades.csv", newline="") as handle:
         rows = {(r["student"], r["notebook"]): r for r in csv.DictReader(handle)}
-    assert len(rows) == 7 * 2
+    assert len(rows) == 7 * len(STEMS)
     assert rows[("partial", L03)]["status"] == "missing"
     assert rows[("notjson", L01)]["status"] == "not a notebook"
     assert rows[("empty", L01)]["status"] == "graded" and rows[("empty", L01)]["score"] == "0"

@@ -443,7 +443,7 @@ def _score(value):
 
 
 def table(grades, lessons):
-    """The student × notebook table as text: score/max per notebook (— missing, err, bad file), total, notes."""
+    """The student × notebook table as text: score/max per notebook (— missing, error, invalid file), total, notes."""
     students = sorted({g.student for g in grades})
     by_key = {(g.student, g.lesson): g for g in grades}
     header = ["student"] + [stem[:2] for stem in lessons] + ["total"]
@@ -454,7 +454,7 @@ def table(grades, lessons):
             entry = by_key[(student, stem)]
             total += entry.score
             most += entry.max_score
-            mark = {MISSING: "—", NOT_A_NOTEBOOK: "bad file", ERROR: "error"}.get(entry.status)
+            mark = {MISSING: "—", NOT_A_NOTEBOOK: "invalid", ERROR: "error"}.get(entry.status)
             text = mark if mark else f"{_score(entry.score)}/{_score(entry.max_score)}"
             cells.append(text + ("*" if entry.notes else ""))
         cells.append(f"{_score(total)}/{_score(most)}")

@@ -1,6 +1,7 @@
 """Release the learners' exercises from the solutions with nbgrader (`make exercises`).
 
     python -m course.grading.release            # every solutions/<stem>/ into exercises/<stem>/
+    python -m course.grading.release 04_vector_outputs_and_jacobians    # only the lessons named
 
 One Python process and nbgrader's API (not one CLI call per lesson), nbgrader's --force (a lesson's exercise
 folder is rebuilt from scratch), no gradebook database, and exercise folders whose solution is gone removed.
@@ -67,10 +68,16 @@ def generate_fresh_copy(destination):
 
 
 def main(argv=None):
-    failed = generate()
+    argv = sys.argv[1:] if argv is None else argv
+    known = lessons_with_solutions()
+    unknown = [stem for stem in argv if stem not in known]
+    if unknown:
+        print(f"no solutions/<stem>/<stem>.ipynb for: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    failed = generate(lessons=argv or None)
     for stem, error in failed.items():
         print(f"FAILED {stem}:\n{error}", file=sys.stderr)
-    released = [s for s in lessons_with_solutions() if s not in failed]
+    released = [s for s in (argv or known) if s not in failed]
     print(f"released {len(released)} practice notebook(s) into exercises/: {', '.join(released)}")
     return 1 if failed else 0
 
