@@ -6,19 +6,30 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 TORCH := torch==2.13.0
+# JupyterLab opens the lesson list (notebooks/README.md) rendered, not as Markdown source
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d
+LAB_SETTINGS := {"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}}}
+LAB_START := $(firstword $(wildcard notebooks/README.md notebooks/00_welcome.ipynb))
 
 .PHONY: setup lab test bench parity notebooks clean grading exercises grade
 
 setup: $(STAMP)
 	@bash tools/system-deps.sh graphviz
 
+# what a learner needs: the course extra only (no test tools)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[course]"
+	touch $(STAMP)
+
+# the test tools (pytest, nbval, Playwright, ruff), for `make test`; CI adds torch so the parity tests run
+$(TEST_STAMP): $(STAMP)
 	$(PIP) install -q -e ".[course,test]"
 	@if [ -n "$$CI" ]; then $(PIP) install -q "$(TORCH)"; fi
-	touch $(STAMP)
+	touch $(TEST_STAMP)
 
 # nbgrader (teacher side: make test, make exercises, make grade); a learner's `make lab` does not need it
 GRADING_STAMP := $(VENV)/.installed-grading
@@ -32,14 +43,20 @@ $(GRADING_STAMP): $(STAMP)
 parity: $(STAMP)
 	$(PIP) install -q "$(TORCH)"
 
-# as root (a container, a fresh VM) JupyterLab refuses to start unless told that this is intended
+# JupyterLab at the repository root (relative links into ../minigrad/ and ../exercises/ work), opening the
+# lesson list; the course's own notebooks are trusted first, so their stored pictures show as SVG.
+# As root (a container, a fresh VM) JupyterLab refuses to start unless told that this is intended.
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	@mkdir -p $(LAB_OVERRIDES) && echo '$(LAB_SETTINGS)' > $(LAB_OVERRIDES)/minigrad-course.json
+	@$(VENV)/bin/jupyter trust $(wildcard notebooks/*.ipynb exercises/*/*.ipynb) >/dev/null
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/$(LAB_START) \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-test: setup grading
+# -rs: every skipped test says why
+test: setup grading $(TEST_STAMP)
 	@bash tools/system-deps.sh chromium
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q --nbval tests notebooks solutions
+	$(PY) -m pytest -q -rs --nbval tests notebooks solutions
 	$(PY) -m pytest -q --nbval-lax exercises
 
 # release exercises/ from solutions/ with nbgrader (every lesson, rebuilt from scratch, no gradebook left behind)
