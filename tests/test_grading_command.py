@@ -206,3 +206,7 @@ def test_usage_errors(tmp_path):
     run = subprocess.run([sys.executable, "-m", "course.grading", str(tmp_path / "nowhere")],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and "is not a folder" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "course.grading", str(tmp_path), "--out", str(tmp_path / "grades")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "--out must be a folder outside the submissions" in run.stderr
+    assert not (tmp_path / "grades").exists()

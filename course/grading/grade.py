@@ -207,7 +207,7 @@ def read_autograded(path, grade):
             if any(o.ename == "CellTimeoutError" for o in errors) or line.startswith("⏱️") or (
                     "⏱️" in line):
                 grade.notes.append(f"time limit hit in {meta['grade_id']}")
-        elif errors:
+        elif errors and "not run by the grader" not in str(errors[-1].get("evalue", "")):  # STUB: noted already
             error = errors[-1]
             kind = "time limit hit" if error.ename in ("CellTimeoutError", "KeyboardInterrupt") else "crashed"
             where = meta.get("grade_id") or f"cell {number}"
@@ -334,15 +334,97 @@ def _alembic_head_in_process():
     nbgrader.api.get_alembic_version = lambda: head
 
 
-def grade(submissions, out, timeout=30, progress=True):
-    """Grade every student's practice notebooks in `submissions`; write the reports into `out`; return the
-    NotebookGrade list. Never raises for anything a submission contains."""
+class _Grader:
+    """One scratch nbgrader course (its own gradebook) that releases lessons on first use and autogrades one
+    submission at a time. With --jobs N each worker process has its own, so no gradebook is shared."""
+
+    def __init__(self, scratch_parent, timeout, out):
+        from nbgrader.apps import NbGraderAPI
+        _alembic_head_in_process()
+        warnings.filterwarnings("ignore", message="Object of type")  # SQLAlchemy noise from nbgrader, grades fine
+        logging.getLogger("traitlets").setLevel(logging.ERROR)
+        self.root = Path(tempfile.mkdtemp(prefix="course-", dir=scratch_parent))
+        (self.root / "solutions").symlink_to(ROOT / "solutions", target_is_directory=True)
+        self.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
+        self.timeout, self.out, self.released, self.sources = timeout, Path(out), {}, {}
+        self.api = NbGraderAPI(config=load_config(
+            CourseDirectory__root=str(self.root), CourseDirectory__db_url=self.db_url,
+            Execute__timeout=int(timeout), Autograde__permissions=644))
+
+    def release(self, stem):
+        if stem not in self.released:
+            import nbformat
+            self.sources[stem] = nbformat.read(str(ROOT / "solutions" / stem / f"{stem}.ipynb"), as_version=4)
+            result = self.api.generate_assignment(stem, force=True, create=True)
+            self.released[stem] = result["success"] or _short_error(result)
+        return self.released[stem]
+
+    def grade(self, entry, path):
+        """Autograde the file at `path` as `entry` (a NotebookGrade) and fill in its score, exercises and notes."""
+        released = self.release(entry.lesson)
+        if released is not True:
+            entry.status = ERROR
+            entry.notes.append(f"the lesson could not be released: {released}")
+            return entry
+        target = self.root / "submitted" / entry.student / entry.lesson / f"{entry.lesson}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        _autograde_with_retries(self.api, entry, self.root, self.sources[entry.lesson], self.timeout)
+        if entry.status == GRADED:
+            self.read_results(entry)
+        return entry
+
+    def read_results(self, entry):
+        from nbgrader.api import Gradebook, MissingEntry
+        with Gradebook(self.db_url) as gradebook:
+            try:
+                notebook = gradebook.find_submission_notebook(entry.lesson, entry.lesson, entry.student)
+            except MissingEntry:
+                entry.status = ERROR
+                entry.notes.append("nbgrader recorded no grade")
+                return
+            entry.score = notebook.score
+            for cell_grade in notebook.grades:
+                entry.exercises[cell_grade.name] = {"score": cell_grade.score, "max_score": cell_grade.max_score}
+        executed = self.root / "autograded" / entry.student / entry.lesson / f"{entry.lesson}.ipynb"
+        if executed.exists():
+            read_autograded(executed, entry)
+            feedback = self.out / "feedback" / entry.student / f"{entry.lesson}.ipynb"
+            feedback.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(executed, feedback)
+
+
+_WORKER = None  # the _Grader of a worker process
+
+
+def _start_worker(scratch_parent, timeout, out):
+    global _WORKER
+    log = open(Path(scratch_parent) / f"kernels-{os.getpid()}.log", "a")
+    os.dup2(log.fileno(), 2)  # kernels' start-up warnings go to the scratch log, not over the progress bar
+    _WORKER = _Grader(scratch_parent, timeout, out)
+
+
+def _grade_in_worker(entry, path):
+    try:
+        return _WORKER.grade(entry, path)
+    except Exception as error:  # report, never lose the entry
+        entry.status = ERROR
+        entry.notes.append(f"grading failed: {type(error).__name__}: {error}")
+        return entry
+
+
+def _default_jobs():
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def grade(submissions, out, timeout=30, progress=True, jobs=1):
+    """Grade every student's practice notebooks in `submissions` with `jobs` parallel nbgrader courses; write the
+    reports into `out`; return the NotebookGrade list. Never raises for anything a submission contains."""
     import nbformat
-    from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.apps import NbGraderAPI
+    import tqdm as tqdm_module
     from tqdm import tqdm
 
-    _alembic_head_in_process()
+    tqdm_module.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
     # check() stops a learner's function well before nbgrader's per-cell limit, with clearer feedback
     os.environ.setdefault("COURSE_CHECK_SECONDS", str(max(1, min(10, timeout // 3))))
     lessons = lessons_with_solutions()
@@ -352,14 +434,6 @@ def grade(submissions, out, timeout=30, progress=True):
     scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
     grades = []
     try:
-        (scratch / "solutions").symlink_to(ROOT / "solutions", target_is_directory=True)
-        db_url = f"sqlite:///{scratch / 'gradebook.db'}"
-        config = load_config(CourseDirectory__root=str(scratch), CourseDirectory__db_url=db_url,
-                             Execute__timeout=int(timeout), Autograde__permissions=644)
-        warnings.filterwarnings("ignore", message="Object of type")  # SQLAlchemy noise from nbgrader, grades fine
-        logging.getLogger("traitlets").setLevel(logging.ERROR)
-        api = NbGraderAPI(config=config)
-
         # which files are gradeable, and how they differ from their sources
         sources = {s: nbformat.read(str(ROOT / "solutions" / s / f"{s}.ipynb"), as_version=4) for s in lessons}
         max_points = {s: _points(nb) for s, nb in sources.items()}
@@ -382,52 +456,60 @@ def grade(submissions, out, timeout=30, progress=True):
                     entry.notes.append(notebook)
                     continue
                 entry.notes.extend(compare_with_source(notebook, sources[stem]))
-                target = scratch / "submitted" / student / stem / f"{stem}.ipynb"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
-                todo.append(entry)
+                todo.append((entry, path))
 
+        jobs = max(1, min(jobs, len({e.student for e, _ in todo}) or 1))
+        bar_format = "{desc}: {n_fmt}/{total_fmt} notebooks |{bar}| {elapsed}<{remaining} {postfix}"
         with _kernel_stderr_to(scratch / "kernels.log") as terminal:
-            released = {}
-            for stem in sorted({e.lesson for e in todo}):
-                result = api.generate_assignment(stem, force=True, create=True)
-                released[stem] = result["success"] or _short_error(result)
-            bar = tqdm(todo, desc="grading", unit="notebook", file=terminal, disable=not progress,
-                       bar_format="{desc}: {n_fmt}/{total_fmt} notebooks |{bar}| {elapsed}<{remaining} {postfix}")
-            for entry in bar:
-                bar.set_postfix_str(f"{entry.student} {entry.lesson[:2]}")
-                if released[entry.lesson] is not True:
-                    entry.status = ERROR
-                    entry.notes.append(f"the lesson could not be released: {released[entry.lesson]}")
-                    continue
-                _autograde_with_retries(api, entry, scratch, sources[entry.lesson], timeout)
+            bar = tqdm(total=len(todo), desc="grading", file=terminal, disable=not progress, bar_format=bar_format)
+            if jobs == 1:
+                grader = _Grader(scratch, timeout, out)
+                for entry, path in todo:
+                    bar.set_postfix_str(f"{entry.student} {entry.lesson[:2]}")
+                    _grade_with(grader, entry, path)
+                    bar.update()
+            else:
+                done = _grade_in_pool(todo, jobs, scratch, timeout, out, bar)
+                by_key = {(e.student, e.lesson): e for e in done}
+                grades = [by_key.get((g.student, g.lesson), g) for g in grades]
             bar.close()
-
-        with Gradebook(db_url) as gradebook:
-            for entry in grades:
-                if entry.status != GRADED:
-                    continue
-                try:
-                    notebook = gradebook.find_submission_notebook(entry.lesson, entry.lesson, entry.student)
-                except MissingEntry:
-                    entry.status = ERROR
-                    entry.notes.append("nbgrader recorded no grade")
-                    continue
-                entry.score = notebook.score
-                for cell_grade in notebook.grades:
-                    entry.exercises[cell_grade.name] = {"score": cell_grade.score, "max_score": cell_grade.max_score}
-                executed = scratch / "autograded" / entry.student / entry.lesson / f"{entry.lesson}.ipynb"
-                if executed.exists():
-                    read_autograded(executed, entry)
-                    feedback = out / "feedback" / entry.student / f"{entry.lesson}.ipynb"
-                    feedback.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(executed, feedback)
     except Exception as error:  # a bug or an environment problem: still write what we have
         print(f"grading stopped early: {type(error).__name__}: {error}", file=sys.stderr)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     write_reports(grades, ignored, out, lessons)
     return grades
+
+
+def _grade_with(grader, entry, path):
+    try:
+        grader.grade(entry, path)
+    except Exception as error:  # report, go on with the next notebook
+        entry.status = ERROR
+        entry.notes.append(f"grading failed: {type(error).__name__}: {error}")
+
+
+def _grade_in_pool(todo, jobs, scratch, timeout, out, bar):
+    """Grade `todo` in `jobs` worker processes, each with its own scratch course; a worker that is done takes the
+    next notebook, so one slow notebook does not hold up the others."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    done = []
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_start_worker,
+                             initargs=(str(scratch), timeout, str(out))) as pool:
+        futures = {pool.submit(_grade_in_worker, entry, path): entry for entry, path in todo}
+        for future in as_completed(futures):
+            entry = futures[future]
+            try:
+                done.append(future.result())
+            except Exception as error:  # the worker process itself died
+                entry.status = ERROR
+                entry.notes.append(f"grading failed: {type(error).__name__}: {error}")
+                done.append(entry)
+            bar.set_postfix_str(f"{entry.student} {entry.lesson[:2]}")
+            bar.update()
+    return done
 
 
 def _points(source):
@@ -498,14 +580,23 @@ def main(argv=None):
     parser.add_argument("submissions", type=Path, help="a folder with one folder of practice notebooks per student")
     parser.add_argument("--out", type=Path, default=Path("grades"), help="where the reports go (default: grades)")
     parser.add_argument("--timeout", type=int, default=30, help="seconds per notebook cell (default: 30)")
+    parser.add_argument("--jobs", type=int, default=_default_jobs(),
+                        help="notebooks graded at once, each in its own kernel (default: CPUs, at most 4)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         parser.error(f"{args.submissions} is not a folder")
-    if args.out.resolve() == args.submissions.resolve() or args.out.resolve().is_relative_to(ROOT / "solutions"):
-        parser.error("--out must be a folder of its own")
+    out = args.out.resolve()
+    if out.is_relative_to(args.submissions.resolve()) or out.is_relative_to(ROOT / "solutions"):
+        parser.error("--out must be a folder outside the submissions and solutions/")
     start = time.perf_counter()
-    grades = grade(args.submissions, args.out, timeout=args.timeout, progress=not args.no_progress)
+    with contextlib.suppress(BrokenPipeError):  # `| head` is fine: the reports are written before the table
+        return _run(args, start)
+    return 0
+
+
+def _run(args, start):
+    grades = grade(args.submissions, args.out, timeout=args.timeout, progress=not args.no_progress, jobs=args.jobs)
     print(f"graded {sum(g.status == GRADED for g in grades)} notebook(s) of "
           f"{len({g.student for g in grades})} student(s) in {time.perf_counter() - start:.1f} s")
     return 0
