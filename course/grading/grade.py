@@ -278,8 +278,11 @@ def _stub_out_stopping_cell(path, source, timeout):
     for cell in runnable.cells:
         if _grade_id(cell) in locked:
             cell.source = locked[_grade_id(cell)]
+    # as nbgrader runs it: interrupt a cell at its time limit; a cell that does not stop then raises
     client = NotebookClient(runnable, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            interrupt_on_timeout=True, resources={"metadata": {"path": str(path.parent)}})
+                            interrupt_on_timeout=True, raise_on_iopub_timeout=True,
+                            error_on_timeout={"ename": "CellTimeoutError", "evalue": "", "traceback": []},
+                            resources={"metadata": {"path": str(path.parent)}})
     stopped = None
     previous = os.environ.get("NBGRADER_EXECUTION")
     os.environ["NBGRADER_EXECUTION"] = "autograde"
