@@ -1,13 +1,14 @@
 """Grade a folder of submitted practice notebooks with nbgrader autograde (`make grade SUBMISSIONS=DIR`).
 
-    python -m course.grading SUBMISSIONS [--out grades] [--timeout 30]
+    python -m course.grading SUBMISSIONS [--out grades] [--timeout 30] [--jobs N]
 
 SUBMISSIONS holds one folder per student, each with that student's practice notebooks under their lesson names
 (`01_tensors_and_requires_grad.ipynb`, flat or in `01_tensors_and_requires_grad/` as in exercises/). A folder
 that itself holds practice notebooks (exercises/, say) is graded as one student.
 
-In a scratch course folder (solutions/ symlinked, gradebook.db there) nbgrader releases each lesson with a
-database, autogrades every submission with a time limit per cell, and the scores are read back from the gradebook,
+In a scratch course folder (solutions/ symlinked, gradebook.db there; one per worker with --jobs) nbgrader releases
+each lesson with a database, autogrades every submission with a time limit per cell (a notebook whose kernel dies
+or hangs is graded again without the cell that stopped it), and the scores are read back from the gradebook,
 which, unlike nbgrader's CSV export, tells a missing notebook from a failed run from a real 0. Before that each
 file is read and compared with its source notebook: unreadable files, deleted or edited check cells, extra cells
 and code that redefines `check` are reported. The table goes to the terminal and OUT/grades.txt, the details to
@@ -49,10 +50,6 @@ class NotebookGrade:
     notes: list = field(default_factory=list)  # what the teacher should know: timeouts, crashes, tampering
     exercises: dict = field(default_factory=dict)  # grade id -> {"score", "max_score", "feedback"}
     path: str = ""  # the submitted file, relative to SUBMISSIONS
-
-    @property
-    def flagged(self):
-        return bool(self.notes) or self.status != GRADED
 
 
 # --------------------------------------------------------------------------------------- finding submissions
@@ -204,8 +201,7 @@ def read_autograded(path, grade):
                 grade.score -= record["score"]
                 record["score"] = 0.0
                 grade.notes.append(f"tampered: {meta['grade_id']} passed without check's pass line (0 points)")
-            if any(o.ename == "CellTimeoutError" for o in errors) or line.startswith("⏱️") or (
-                    "⏱️" in line):
+            if any(o.ename == "CellTimeoutError" for o in errors) or "⏱️" in line:
                 grade.notes.append(f"time limit hit in {meta['grade_id']}")
         elif errors and "not run by the grader" not in str(errors[-1].get("evalue", "")):  # STUB: noted already
             error = errors[-1]
