@@ -457,7 +457,7 @@ def grade(submissions, out, timeout=30, progress=True, jobs=1):
                 entry.notes.extend(compare_with_source(notebook, sources[stem]))
                 todo.append((entry, path))
 
-        jobs = max(1, min(jobs, len({e.student for e, _ in todo}) or 1))
+        jobs = max(1, min(jobs, len(todo)))
         bar_format = "{desc}: {n_fmt}/{total_fmt} notebooks |{bar}| {elapsed}<{remaining} {postfix}"
         with _kernel_stderr_to(scratch / "kernels.log") as terminal:
             bar = tqdm(total=len(todo), desc="grading", file=terminal, disable=not progress, bar_format=bar_format)
