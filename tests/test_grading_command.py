@@ -15,7 +15,7 @@ from course.grading.release import lessons_with_solutions
 ROOT = Path(__file__).resolve().parent.parent
 L01, L03 = "01_tensors_and_requires_grad", "03_backward_and_chain_rule"
 STEMS = lessons_with_solutions()  # every practice lesson: solutions must score full marks, exercises 0
-CELL_TIMEOUT = 6  # seconds per cell for nbgrader in this test (check() stops a function after 2 s)
+CELL_TIMEOUT = 6  # seconds per cell for nbgrader in this test (check() stops a function after 4 s)
 
 
 def _read(folder, stem):

@@ -424,8 +424,8 @@ def grade(submissions, out, timeout=30, progress=True, jobs=1):
     from tqdm import tqdm
 
     tqdm_module.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
-    # check() stops a learner's function well before nbgrader's per-cell limit, with clearer feedback
-    os.environ.setdefault("COURSE_CHECK_SECONDS", str(max(1, min(10, timeout // 3))))
+    # check() stops a learner's function before nbgrader's per-cell limit does, with clearer feedback
+    os.environ.setdefault("COURSE_CHECK_SECONDS", f"{max(1.0, timeout * 2 / 3):g}")
     lessons = lessons_with_solutions()
     students, ignored = find_submissions(submissions, lessons)
     out = Path(out)
