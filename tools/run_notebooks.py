@@ -40,10 +40,39 @@ def sanitizers():
 
 
 def _masked(outputs, rules):
-    text = json.dumps(outputs, sort_keys=True)
-    for pattern, replacement in rules:
-        text = pattern.sub(replacement, text)
-    return text
+    """The outputs as text with noise masked. Pictures are compared as they are: the rules are for text (and a
+    regex run over base64 image data only costs time)."""
+    def mask(text):
+        for pattern, replacement in rules:
+            text = pattern.sub(replacement, text)
+        return text
+
+    masked = []
+    for output in outputs:
+        output = dict(output)
+        if "text" in output:
+            output["text"] = mask("".join(output["text"]))
+        if "data" in output:
+            output["data"] = {kind: mask("".join(value)) if kind.startswith("text/") else value
+                              for kind, value in output["data"].items()}
+        if "evalue" in output:
+            output["evalue"] = mask(output["evalue"])
+        output.pop("traceback", None)
+        masked.append(output)
+    return json.dumps(masked, sort_keys=True)
+
+
+def merge_streams(outputs):
+    """One output per run of prints: the kernel may split a stream at any point, which must not change the file."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None and previous.output_type == "stream"
+                and previous.name == output.name):
+            previous.text = "".join(previous.text) + "".join(output.text)
+        else:
+            merged.append(output)
+    return merged
 
 
 def clean(nb, stored, rules):
@@ -55,6 +84,7 @@ def clean(nb, stored, rules):
             cell.metadata.pop(key, None)
         if cell.cell_type != "code":
             continue
+        cell.outputs = merge_streams(cell.outputs)
         for output in cell.outputs:
             output.get("data", {}).pop(WIDGET_VIEW, None)
             if output.output_type == "error":
