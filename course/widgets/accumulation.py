@@ -196,7 +196,7 @@ class AccumulationDemo:
     def figure(self, runs=None):
         """A matplotlib Figure: loss and gradient norm per iteration, both runs (log scale)."""
         from matplotlib.figure import Figure
-        from matplotlib.ticker import MaxNLocator
+        from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
         good, bad = runs or self.runs()
         steps = np.arange(1, len(good.losses) + 1)
         fig = Figure(figsize=(9, 3.5), dpi=80)
@@ -207,6 +207,8 @@ class AccumulationDemo:
                 ax.plot(steps, _finite(bad.true_grad_norms), ls="--", lw=1, color="grey",
                         label="fresh gradient at the same weights (run without)")
             ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # 0.01, not 10^-2 (and faster)
+            ax.yaxis.set_minor_formatter(NullFormatter())
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_xlabel("iteration")
             ax.set_ylabel(f"{title} (log scale)")

@@ -205,9 +205,18 @@ def test_accumulation_demo_slider_and_micro_batches(jlab, lab_root):
     assert before and before.startswith(("blob:", "data:image/png"))
     handle = widget.locator(".widget-slider", has_text="iterations").locator(".noUi-handle")
     handle.focus()
+    page.evaluate("""() => {
+        window.__plotChanged = null;
+        const img = document.querySelector('.course-accumulation .course-plot');
+        new MutationObserver(() => { if (window.__plotChanged === null) window.__plotChanged = performance.now(); })
+            .observe(img, {attributes: true, attributeFilter: ['src']});
+        window.__moved = performance.now();
+    }""")
     page.keyboard.press("ArrowRight")
     expect(verdict).to_contain_text("of its 110 steps", timeout=30_000)
     expect(plot).not_to_have_attribute("src", before, timeout=30_000)
+    redraw = page.evaluate("() => window.__plotChanged - window.__moved")
+    print(f"\niterations slider step -> redrawn plot: {redraw:.0f} ms")
     size = plot.bounding_box()
     assert size and size["width"] > 300 and size["height"] > 100
 
