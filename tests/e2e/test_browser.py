@@ -35,6 +35,26 @@ def stored_pictures(cell):
     return sum(1 for o in cell.get("outputs", ()) if any(t in o.get("data", {}) for t in PICTURE_TYPES))
 
 
+def run_problems(cells):
+    """What is wrong after Run All: cells that did not run, errors outside raises-exception cells, broken widgets."""
+    problems = []
+    for cell in cells:
+        if cell["type"] != "code" or not cell["source"].strip():
+            continue
+        where = f"cell {cell['index']} ({cell['source'].splitlines()[0][:60]!r})"
+        if cell["executionCount"] is None:
+            problems.append(f"{where} did not run (stopped by an earlier error?)")
+        errors = [o for o in cell["outputs"] if o.get("output_type") == "error"]
+        if errors and "raises-exception" not in cell["tags"]:
+            problems.append(f"{where} raised {errors[0]['ename']}: {errors[0]['evalue'][:200]}")
+        if cell["widgetErrors"]:
+            problems.append(f"{where}: a widget failed to render: {cell['text'][:200]!r}")
+        for view in cell["widgetViews"]:
+            if view["widgets"] == 0 or view["height"] < 5:
+                problems.append(f"{where}: a widget output is empty ({view})")
+    return problems
+
+
 @pytest.mark.parametrize("lesson", PRESENT, ids=lambda lesson: lesson.stem)
 def test_lesson_shows_its_pictures_then_runs_clean(jlab, lesson):
     path = f"notebooks/{lesson.stem}.ipynb"
@@ -54,24 +74,33 @@ def test_lesson_shows_its_pictures_then_runs_clean(jlab, lesson):
 
     opened = time.perf_counter()
     jlab.run_all()
-    problems = []
-    for cell in jlab.cells():
-        if cell["type"] != "code" or not cell["source"].strip():
-            continue
-        where = f"cell {cell['index']} ({cell['source'].splitlines()[0][:60]!r})"
-        if cell["executionCount"] is None:
-            problems.append(f"{where} did not run (stopped by an earlier error?)")
-        errors = [o for o in cell["outputs"] if o.get("output_type") == "error"]
-        if errors and "raises-exception" not in cell["tags"]:
-            problems.append(f"{where} raised {errors[0]['ename']}: {errors[0]['evalue'][:200]}")
-        if cell["widgetErrors"]:
-            problems.append(f"{where}: a widget failed to render: {cell['text'][:200]!r}")
-        for view in cell["widgetViews"]:
-            if view["widgets"] == 0 or view["height"] < 5:
-                problems.append(f"{where}: a widget output is empty ({view})")
+    problems = run_problems(jlab.cells())
     assert not problems, f"{path} after Run All:\n" + "\n".join(problems)
     print(f"\n{lesson.stem}: opened with its pictures in {opened - start:.1f} s, "
           f"ran in {time.perf_counter() - opened:.1f} s")
+
+
+def test_the_lesson_check_catches_errors_and_broken_widgets(jlab, lab_root):
+    """The checks above can fail: an untagged error, the cells it stops, and a widget view without a model."""
+    path = scratch(lab_root, "errors.ipynb", "1 / 0", "print('runs on')", "raise ValueError('not on purpose')",
+                   "print('never runs')")
+    nb = nbformat.read(lab_root / path, as_version=4)
+    nb.cells[0].metadata["tags"] = ["raises-exception"]  # its error is allowed, and Run All goes on
+    nbformat.write(nb, lab_root / path)
+    jlab.open(path)
+    jlab.run_all()
+    problems = run_problems(jlab.cells())
+    assert len(problems) == 2, problems
+    assert problems[0] == "cell 2 (\"raise ValueError('not on purpose')\") raised ValueError: not on purpose"
+    assert problems[1] == "cell 3 (\"print('never runs')\") did not run (stopped by an earlier error?)"
+
+    jlab.open(scratch(lab_root, "broken_widget.ipynb",
+                      "from IPython.display import display\n"
+                      "display({'application/vnd.jupyter.widget-view+json': {'model_id': 'no-such-model', "
+                      "'version_major': 2, 'version_minor': 0}}, raw=True)"))
+    jlab.run_all()
+    problems = run_problems(jlab.cells())
+    assert len(problems) == 1 and "a widget failed to render" in problems[0], problems
 
 
 # ---- the widgets, each in a scratch notebook of its own ----
