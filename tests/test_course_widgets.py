@@ -290,15 +290,30 @@ def test_values_outside_log_domain_are_explained(x, words):
         assert word in text
     v = graph_builder("y = log(x-2)")
     v.sliders.children[0].value = x
+    assert v.notes.value == ""  # nothing applied yet: nothing to explain
+    v.forward.click()
+    v.forward.click()  # the log is applied: its value shows, and so does the note
     assert "log is defined only for inputs &gt; 0" in v.notes.value and v.notes.layout.display is None
     v.sliders.children[0].value = 3.0
     assert v.notes.value == "" and v.notes.layout.display == "none"
+
+
+def test_notes_follow_the_steps():
+    b = GraphBuilder("y = log(x-2)")
+    assert b.notes() == []
+    b.forward_step()  # x-2 = 0: finite
+    assert b.notes() == []
+    b.forward_step()
+    assert len(b.notes()) == 1 and "log is defined only" in b.notes()[0]
+    b.backward_step()  # LogBackward0 sends inf
+    assert len(b.notes()) == 2 and "sends a gradient of inf" in b.notes()[1]
 
 
 def test_other_non_finite_values_and_signed_zero_get_notes():
     def notes(expression, x):
         b = GraphBuilder(expression)
         b.set_value("x", x)
+        b.run()
         return " ".join(b.notes())
     assert "division by zero, the divisor is x = 0" in notes("y = 1/x", 0.0)
     assert "exp overflows float32" in notes("y = exp(x*50)", 2.0)

@@ -466,20 +466,21 @@ class GraphBuilder:
 
     # ---- values outside a function's domain ----
     def notes(self):
-        """Plain-text notes for values a learner would otherwise see bare: inf, nan, -0.
+        """Plain-text notes for the values shown so far that a learner would otherwise see bare: inf, nan, -0.
 
-        One note per op whose result is inf/nan although its inputs are finite (log of 0, division by 0, ...),
-        one per backward step whose gradient turns inf there, and one about signed zeros.
+        One note per applied op whose result is inf/nan although its inputs are finite (log of 0, division by
+        0, ...), one per backward step taken whose gradient turns inf there, and one about signed zeros.
         """
         notes, flagged, negative_zero = [], set(), False
-        for op in self.ops:
+        applied = self.ops if self.backward_pos else self.ops[:self.forward_pos]
+        for op in applied:
             value = np.asarray(op.outputs[0]._data)
             negative_zero |= _has_negative_zero(value)
             inputs = [_array(a) for a in op.inputs if isinstance(a, (minigrad.Tensor, int, float))]
             if not np.all(np.isfinite(value)) and all(np.all(np.isfinite(a)) for a in inputs):
                 notes.append(self._domain_note(op, value))
                 flagged.add(op.node)
-        for step in self.steps:
+        for step in self.steps[:self.backward_pos]:
             if step.leaf is not None:
                 continue
             incoming = [g._data for g in step.grad_outputs if g is not None]
