@@ -251,6 +251,18 @@ def minitensor_before_12_3_is_done():
     return cls
 
 
+def minitensor_prints_in_backward():
+    cls = _minitensor()
+    order = cls._order
+
+    def chatty_order(self):
+        for node in order(self):
+            print("visiting", node.data, node.grad)  # prints once per node of every graph, 5,000 times in the chain
+        return order(self)
+    cls._order = chatty_order
+    return cls
+
+
 def minitensor_instance_not_class():
     return _minitensor()(2.0)
 
@@ -275,5 +287,6 @@ WRONG_ANSWERS = [
     ("12.4", minitensor_resets_leaves_too, "the leaves must accumulate"),
     ("12.4", minitensor_without_topological_order, "reverse topological order"),
     ("12.4", minitensor_before_12_3_is_done, "not written yet"),
+    ("12.4", minitensor_prints_in_backward, "a print inside a loop"),
     ("12.4", minitensor_instance_not_class, "expected a class"),
 ]
