@@ -7,6 +7,7 @@ One JupyterLab server and one browser page serve the whole browser suite:
   nothing touches the repository or the home directory. The copy is not trusted, as for a learner who has not
   run `make lab`; Markdown opens rendered, as `make lab` sets up.
 - `lab_root`: the served directory (a pathlib.Path); tests may write scratch notebooks into it.
+- `lab_env`: the server's environment (isolated Jupyter dirs), e.g. to `jupyter trust` a notebook for it.
 - `jlab`: a `JupyterLab` driver around one shared page with JupyterLab loaded once: `open(path)`, `run_all()`,
   `cells()`, `close_all()`. Tests use it in turn; each opens what it needs and `close_all()` shuts the kernels.
 - `page`: the shared page itself (fails the test if the page requested anything outside loopback).
@@ -81,7 +82,19 @@ def lab_root(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def lab(browser, lab_root):
+def lab_env(lab_root):
+    """The environment of the server and its kernels: every Jupyter directory isolated under the temp dir
+    (a `jupyter trust` run with it signs notebooks for this server, as `make lab` does for a learner)."""
+    home = lab_root.parent
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
+               MPLCONFIGDIR=str(home / "mpl"), PYTHONHASHSEED="0")
+    env.pop("COURSE_NO_GRAPHVIZ", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def lab(browser, lab_root, lab_env):
     """JupyterLab serving `lab_root`; yields its base URL."""
     home = lab_root.parent
     settings = home / "user-settings" / "@jupyterlab"
@@ -94,10 +107,6 @@ def lab(browser, lab_root):
     app_settings = home / "app-settings"
     (app_settings / "overrides.d").mkdir(parents=True)
     (app_settings / "overrides.d" / "minigrad-course.json").write_text(json.dumps(LAB_OVERRIDES))
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
-               MPLCONFIGDIR=str(home / "mpl"), PYTHONHASHSEED="0")
-    env.pop("COURSE_NO_GRAPHVIZ", None)
     port = _free_port()
     log_path = Path(os.environ.get("E2E_LAB_LOG", home / "lab.log"))  # the server's log, for a failing run
     log = open(log_path, "w")
@@ -111,7 +120,7 @@ def lab(browser, lab_root):
          "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: open and run notebooks without menus
          "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=lab_root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        cwd=lab_root, env=lab_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while True:

@@ -6,9 +6,12 @@
 2. The widgets, each in a scratch notebook: graph builder (stepping, click-to-redraw time, layout at 1000 and
    1920 px, examples, `y = x`, log outside its domain), accumulation demo (slider, micro-batch mode), quiz.
 3. The lesson list (notebooks/README.md) opens rendered and its links open the lessons.
+4. Trusted with `jupyter trust` (as `make lab` does), a lesson shows its stored drawings as SVG.
 """
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -296,3 +299,23 @@ def test_lesson_list_opens_rendered_and_links_to_lessons(jlab, lab_root):
         const w = window.jupyterapp.shell.currentWidget;
         return w && w.context && w.context.path === `notebooks/${stem}.ipynb`;
     }""", arg=target, timeout=30_000)
+
+
+# after the lesson checks above, which must see the lessons untrusted
+def test_trusted_lesson_shows_its_drawings_as_svg(jlab, lab_root, lab_env):
+    """What `make lab` does for a learner: `jupyter trust` the lessons, and their stored drawings show as SVG."""
+    with_svg = [lesson for lesson in PRESENT if any(
+        "image/svg+xml" in o.get("data", {}) for c in nbformat.read(lab_root / "notebooks" / f"{lesson.stem}.ipynb", 4)
+        .cells for o in c.get("outputs", ()))]
+    if not with_svg:
+        pytest.skip("no lesson with a stored SVG drawing yet")
+    path = f"notebooks/{with_svg[0].stem}.ipynb"
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "jupyter"), "trust", str(lab_root / path)],
+                   env=lab_env, check=True, capture_output=True)
+    jlab.open(path, wait_kernel=False)
+    jlab.wait_pictures_loaded()
+    svgs = jlab.page.evaluate("""() => Array.from(window.jupyterapp.shell.currentWidget.content.node
+        .querySelectorAll('.jp-RenderedSVG img')).filter(img => img.complete && img.naturalWidth > 0).length""")
+    stored = sum("image/svg+xml" in o.get("data", {}) for c in nbformat.read(lab_root / path, 4).cells
+                 for o in c.get("outputs", ()))
+    assert svgs == stored > 0
