@@ -33,8 +33,10 @@ def as_pytorch(nb):
 
 
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.stem)
-def test_lesson_prints_the_same_under_pytorch(path):
+def test_lesson_prints_the_same_under_pytorch(path, monkeypatch):
     require_torch()
+    # one thread, as NumPy uses for these small arrays: torch's thread pool is many times slower on a busy machine
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
     stored = nbformat.read(path, as_version=4)
     nb, stored_cells = as_pytorch(stored)
     NotebookClient(nb, timeout=600, kernel_name="python3",
