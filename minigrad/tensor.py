@@ -12,6 +12,7 @@ import numpy as np
 from . import _dtype, tensor_math
 from ._printing import dtype_suffix, format_tensor
 from .autograd import function as _function
+from .autograd import views
 from .autograd.function import AccumulateGrad, add_hook
 from .autograd.grad_mode import state
 from .ops import misc
@@ -37,8 +38,9 @@ class _VersionCounter:
 
 
 class Tensor(TensorMath):
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_version_counter", "_base",
-                 "__dict__", "__weakref__")
+    # _view_fn, _view_version and _view_creation are set on views only (tensors whose _base is not None)
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_output_nr", "_grad", "_version_counter", "_base",
+                 "_view_fn", "_view_version", "_view_creation", "__dict__", "__weakref__")
     __array_ufunc__ = None  # numpy hands `np.float64(2) * t` over to Tensor.__rmul__
     # rarely set, so they live in the instance dict only when used; these are the defaults
     _hooks = None
@@ -59,7 +61,7 @@ class Tensor(TensorMath):
     def _init(self, array):
         self._data = array
         self._requires_grad = False
-        self.grad_fn = None
+        self._grad_fn = None
         self._output_nr = 0
         self._grad = None
         self._version_counter = None
@@ -78,8 +80,16 @@ class Tensor(TensorMath):
 
     # ---- autograd state ----
     @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf). A view whose base changed in place since gets a
+        new one first (AsStridedBackward0, see minigrad/autograd/views.py)."""
+        if self._base is not None and self._version_counter.value != self._view_version:
+            views.regenerate_grad_fn(self)
+        return self._grad_fn
+
+    @property
     def requires_grad(self):
-        return self._requires_grad
+        return self._requires_grad or (self._base is not None and self._base._requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, value):
@@ -169,12 +179,32 @@ class Tensor(TensorMath):
         """Compute the gradient of this tensor w.r.t. the graph leaves and accumulate it into their .grad."""
         _function.autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
+    def _set_history(self, node, output_nr):
+        """After an in-place op this tensor is output `output_nr` of `node`; retain_grad() follows it there (hooks
+        stay with the old node: they see the gradient of the old values, as in PyTorch)."""
+        old_node, old_nr = self._grad_fn, self._output_nr
+        self._grad_fn, self._output_nr, self._requires_grad = node, output_nr, True
+        if self._retains_grad:
+            if old_node is not None and old_node._retained:
+                old_node._retained.pop(old_nr, None)
+            self._retains_grad = False
+            self.retain_grad()
+
+    def _view_requires_grad(self):
+        """A view requires grad when its base does, even one made under no_grad (whose gradient then goes
+        nowhere, as in PyTorch); a view made before its base began to require grad gets its node now."""
+        if self._version_counter.value != self._view_version:
+            views.regenerate_grad_fn(self)
+        return self._base._requires_grad
+
     def _edge(self):
         """Where this tensor's gradient goes: (its grad_fn, output index), its leaf's AccumulateGrad, or None."""
+        if self._base is not None and self._version_counter.value != self._view_version:
+            views.regenerate_grad_fn(self)
         if not self._requires_grad:
             return (None, 0)
-        if self.grad_fn is not None:
-            return (self.grad_fn, self._output_nr)
+        if self._grad_fn is not None:
+            return (self._grad_fn, self._output_nr)
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:  # one AccumulateGrad per leaf, reused; the leaf holds it weakly (the graph holds it)
             acc = AccumulateGrad(self)
@@ -208,11 +238,13 @@ class Tensor(TensorMath):
         """A new tensor object on the same memory, history and version counter."""
         t = Tensor._make(self._data)
         t._version_counter = self._shared_version_counter()
-        t._base = self._base
-        t.grad_fn, t._output_nr, t._requires_grad = self.grad_fn, self._output_nr, self._requires_grad
+        t._grad_fn, t._output_nr, t._requires_grad = self.grad_fn, self._output_nr, self._requires_grad
+        if self._base is not None:
+            t._base, t._view_fn, t._view_version = self._base, self._view_fn, self._view_version
+            t._view_creation = self._view_creation
         if self._tangent is not None:  # forward AD: in-place ops work on the alias
             t._tangent = self._tangent
-        if t.grad_fn is None and self._requires_grad:
+        if t._grad_fn is None and self._requires_grad:
             t._accumulator = self._accumulator
             t.__dict__["_leaf_of"] = self
         return t
@@ -220,7 +252,7 @@ class Tensor(TensorMath):
     def _snapshot(self):
         """A new tensor with this tensor's history and a copy of its current values (own version counter)."""
         t = self._alias()
-        t._data, t._version_counter = self._data.copy(), None
+        t._data, t._version_counter, t._base = self._data.copy(), None, None
         return t
 
     def _copy_detached(self):
@@ -243,7 +275,7 @@ class Tensor(TensorMath):
                 "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
                 "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
                 "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
         return self
 
@@ -355,10 +387,15 @@ class Tensor(TensorMath):
     # ---- printing ----
     def __repr__(self, prefix="tensor("):
         suffixes = [dtype_suffix(self._data.dtype, empty=self._data.size == 0)]
-        if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{type(self.grad_fn).__name__}>")  # the class name, as torch prints
-        elif self._requires_grad:
-            suffixes.append("requires_grad=True")
+        try:
+            node = self.grad_fn
+        except RuntimeError:  # a view changed in a way PyTorch forbids: its node cannot be remade
+            suffixes.append("grad_fn=<Invalid>")
+        else:
+            if node is not None:
+                suffixes.append(f"grad_fn=<{type(node).__name__}>")  # the class name, as torch prints
+            elif self.requires_grad:
+                suffixes.append("requires_grad=True")
         if self._tangent is not None:  # format(): a 0-d tangent prints as a number, as in PyTorch
             suffixes.append("tangent=" + format(self._tangent))
         return format_tensor(self._data, suffixes, prefix=prefix)
@@ -408,45 +445,46 @@ class Tensor(TensorMath):
     def __getitem__(self, key):
         key = _index_key(key)
         try:
-            return sh.index_op(key).apply(self, key)
+            return sh.index_op(key, self._data.shape).apply(self, _keep_view(key))
         except IndexError as error:
             raise IndexError(str(error).replace("axis", "dimension")) from None
 
     def __setitem__(self, key, value):
         key = _index_key(key)
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
-        if state.grad_enabled and (self._requires_grad or value._requires_grad):
-            self._check_inplace(VIEW_INPLACE_ERROR)
-            self._write_result(sh.IndexPut.apply(self._alias(), value, key))
-        else:
-            self._check_inplace(VIEW_INPLACE_ERROR)
-            self._data[key] = value._data
+        if not (state.grad_enabled and (self.requires_grad or value.requires_grad)):
+            self._check_inplace(records=False)
+            self._data[_keep_view(key)] = value._data
             self._bump_version()
+        elif sh.is_advanced(key):  # x[mask] = v: one op on x (IndexPutBackward0)
+            self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key), value)
+        else:  # x[0] = v: v is copied into the view x[0], as in PyTorch (x's node becomes CopySlices)
+            self[key].copy_(value)
 
     # ---- in-place ops: compute out of place, then write into this tensor's memory ----
-    def _check_inplace(self, leaf_error=LEAF_INPLACE_ERROR):
+    def _check_inplace(self, records):
+        """PyTorch's checks before an in-place op; `records`: autograd will record it (grad mode is on and this
+        tensor or an operand requires grad)."""
         if self._inference and not state.inference:
             raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make "
                                "a clone to get a normal tensor before doing inplace update.See "
                                "https://github.com/pytorch/rfcs/pull/17 for more details.")
-        if not state.grad_enabled:
-            return
-        if self._requires_grad and self.grad_fn is None:
-            raise RuntimeError(VIEW_INPLACE_ERROR if self._base is not None else leaf_error)
-        base = self._base
-        if base is not None and base._requires_grad:
-            if base.grad_fn is None:
-                raise RuntimeError(VIEW_INPLACE_ERROR)
-            raise RuntimeError("minigrad does not track in-place changes made through a view of a tensor that "
-                               "requires grad; use an out-of-place op (e.g. y = y * 2) instead")
+        if records:
+            if self._base is not None:
+                views.check_view_rebase(self, indirect=False)
+                if self._base._requires_grad and self._base._grad_fn is None:
+                    raise RuntimeError(VIEW_INPLACE_ERROR)
+            elif self._requires_grad and self._grad_fn is None:
+                raise RuntimeError(LEAF_INPLACE_ERROR)
 
-    def _inplace(self, op, *args):
-        self._check_inplace()
-        records = state.grad_enabled and (self._requires_grad or any(
-            isinstance(a, Tensor) and a._requires_grad for a in args))
-        if records and self._base is not None:
-            raise RuntimeError("minigrad does not track in-place changes made through a view; use an out-of-place "
-                               "op instead")
+    def _inplace(self, op, *args, same_value_everywhere=False):
+        records = state.grad_enabled and (self.requires_grad or any(
+            isinstance(a, Tensor) and a.requires_grad for a in args))
+        self._check_inplace(records)
+        if not same_value_everywhere and any(stride == 0 and n > 1 for stride, n in zip(self._data.strides,
+                                                                                        self._data.shape)):
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the operation.")
         # the op may save its input: give it a copy of the old values, as PyTorch saves `original_self`
         result = op(self._snapshot() if records else self, *args)
         return self._write_result(result)
@@ -460,8 +498,11 @@ class Tensor(TensorMath):
                                f"{list(result.shape)}")
         self._data[...] = result._data
         self._bump_version()
-        if result.grad_fn is not None:  # this tensor is now the output of the op's node
-            self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
+        if result._grad_fn is not None:  # this tensor is now the output of the op's node
+            if self._base is not None:  # written through a view: the base's history changes (CopySlices)
+                views.rebase_history(self, result._grad_fn)
+            else:
+                self._set_history(result._grad_fn, result._output_nr)
         if result._tangent is not None:  # forward AD: the tangent moves along with the values
             from .autograd.forward_ad import _set_tangent
             _set_tangent(self, result._tangent)
@@ -494,21 +535,22 @@ class Tensor(TensorMath):
         return self._inplace(misc.CopyInto.apply, _as_tensor(src))
 
     def zero_(self):
-        return self._inplace(misc.Zero.apply, 0)
+        return self._inplace(misc.Zero.apply, 0, same_value_everywhere=True)
 
     def fill_(self, value):
-        return self._inplace(misc.Fill.apply, value.item() if isinstance(value, Tensor) else value)
+        return self._inplace(misc.Fill.apply, value.item() if isinstance(value, Tensor) else value,
+                             same_value_everywhere=True)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         from . import _random
-        self._check_inplace()
+        self._check_inplace(state.grad_enabled and self.requires_grad)
         _random.uniform_(self._data, a, b, generator=generator)
         self._bump_version()
         return self
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         from . import _random
-        self._check_inplace()
+        self._check_inplace(state.grad_enabled and self.requires_grad)
         _random.normal_(self._data, mean, std, generator=generator)
         self._bump_version()
         return self
@@ -529,7 +571,7 @@ def to_dtype(args, kwargs):
         elif isinstance(arg, Tensor):
             target = arg.dtype
         else:
-            _dtype.device(arg)
+            _dtype.require_cpu(arg)  # a device: only the CPU exists (PyTorch's CPU-only errors otherwise)
     return target
 
 
@@ -539,11 +581,18 @@ def _c_name(d):
 
 
 def _index_key(key):
-    """Turn tensors and lists inside an index into numpy arrays; give basic indexes a trailing ... so the
-    result stays a view even when it is a single element."""
+    """Turn tensors and lists inside an index into numpy arrays."""
     parts = key if isinstance(key, tuple) else (key,)
     parts = tuple(p._data if isinstance(p, Tensor) else np.asarray(p) if isinstance(p, list) else p for p in parts)
-    advanced = any(isinstance(p, np.ndarray) for p in parts)
-    if not advanced and not any(p is Ellipsis for p in parts):
-        parts = parts + (Ellipsis,)
-    return parts if len(parts) != 1 else parts[0]
+    for p in parts:
+        if isinstance(p, slice) and p.step is not None and p.step < 0:
+            raise ValueError("step must be greater than zero")
+    return parts if isinstance(key, tuple) else parts[0]
+
+
+def _keep_view(key):
+    """A basic index with a trailing ... so that numpy gives a view even of a single element."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if sh.is_advanced(key) or any(p is Ellipsis for p in parts):
+        return key
+    return parts + (Ellipsis,)

@@ -320,7 +320,7 @@ class TensorMath:
         return sh.View.apply(self, _shape_args(shape))
 
     def reshape(self, *shape):
-        return sh.Reshape.apply(self, _shape_args(shape))
+        return sh.reshape(self, _shape_args(shape))
 
     def view_as(self, other):
         return self.view(other.shape)

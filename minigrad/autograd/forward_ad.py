@@ -200,7 +200,7 @@ _RULES = None
 
 
 def jvp_rules():
-    """The table {Function class: jvp rule}; an op's subclasses (Reshape of View, ...) use its rule."""
+    """The table {Function class: jvp rule}; an op's subclasses (ReshapeAlias of View, ...) use its rule."""
     global _RULES
     if _RULES is None:
         _RULES = _build_rules()
@@ -364,6 +364,8 @@ def _build_rules():
         la.Addmm: lambda ctx, x, t, out: t[0] + t[1] @ x[2] + x[1] @ t[2],
         # shape ops and copies: linear, so the same op moves the tangent
         sh.View: lambda ctx, x, t, out: t[0].reshape(out.shape),  # a tangent need not be contiguous
+        sh.UnsafeView: lambda ctx, x, t, out: t[0].reshape(out.shape),
+        sh.AsStrided: lambda ctx, x, t, out: function.Tensor._make(t[0]._data[x[1]]),
         sh.Transpose: linear(sh.Transpose),
         sh.T: linear(sh.T),
         sh.Permute: linear(sh.Permute),

@@ -5,7 +5,7 @@ matmul. Batch dims broadcast; the engine sums the gradient back over them.
 import numpy as np
 
 from ..autograd.function import Function
-from .shape import Reshape
+from .shape import UnsafeView
 
 
 class Dot(Function):
@@ -123,11 +123,6 @@ class Addmm(Function):
         # x^T g computed as (g^T x)^T: once TBackward0 transposes it back, W's gradient is laid out like W
         # itself, so W.grad can take it without a copy
         return g, (g @ wt.t() if wt is not None else None), ((g.t() @ x).t() if x is not None else None)
-
-
-class UnsafeView(Reshape):
-    """the reshape that ends PyTorch's batched matmul with a 1-D operand:  da = g reshaped back"""
-    node_name = "UnsafeViewBackward0"
 
 
 def matmul(a, b):

@@ -6,6 +6,7 @@ counter) with it, as PyTorch's views do. Their backward moves the gradient back 
 import numpy as np
 
 from ..autograd.function import Function
+from .misc import Clone
 
 
 class View(Function):
@@ -23,14 +24,43 @@ class View(Function):
         return g.reshape(ctx.shape), None
 
 
-class Reshape(View):
-    """like view, but copies when the memory layout does not allow a view"""
-    node_name = "ViewBackward0"  # declared again: a subclass without node_name would be named like a custom Function
+class ReshapeAlias(View):
+    """reshape of a non-contiguous tensor whose memory still allows a view:  da = g reshaped back"""
+    node_name = "ReshapeAliasBackward0"
+
+
+class UnsafeView(Function):
+    """reshape of a fresh tensor that nobody else sees (a clone, a product), so not tracked as a view:
+    da = g reshaped back"""
+    node_name = "UnsafeViewBackward0"
 
     @staticmethod
     def forward(ctx, a, shape):
         ctx.shape = a.shape
         return _reshape(a._data, shape, must_view=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape), None
+
+
+def reshape(a, shape):
+    """a.reshape(shape) as PyTorch does it: a view when the memory allows one (ViewBackward0 for a contiguous
+    tensor, ReshapeAliasBackward0 otherwise), else a contiguous clone given the new shape (UnsafeViewBackward0)."""
+    if a._data.flags.c_contiguous:
+        return View.apply(a, shape)
+    if _can_view(a._data, shape):
+        return ReshapeAlias.apply(a, shape)
+    return UnsafeView.apply(Clone.apply(a), shape)
+
+
+def _can_view(array, shape):
+    _check_shape(array.size, shape)
+    try:
+        np.reshape(array, shape, copy=False)
+    except ValueError:  # the memory layout does not allow it
+        return False
+    return True
 
 
 def _reshape(array, shape, must_view):
@@ -40,11 +70,7 @@ def _reshape(array, shape, must_view):
             return array.reshape(shape)
         except ValueError:
             pass  # a wrong size: the checks below give PyTorch's message
-    known = int(np.prod([s for s in shape if s != -1])) if shape else 1
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    if (-1 in shape and (known == 0 or array.size % known)) or (-1 not in shape and known != array.size):
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {array.size}")
+    _check_shape(array.size, shape)
     try:
         return np.reshape(array, shape, copy=False)
     except ValueError:
@@ -52,6 +78,15 @@ def _reshape(array, shape, must_view):
             raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
         return np.reshape(array, shape)
+
+
+def _check_shape(size, shape):
+    """PyTorch's errors for a shape that does not fit `size` elements (-1: inferred)."""
+    known = int(np.prod([s for s in shape if s != -1])) if shape else 1
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if (-1 in shape and (known == 0 or size % known)) or (-1 not in shape and known != size):
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
 
 
 class Transpose(Function):
@@ -151,11 +186,15 @@ class Expand(Function):
     def forward(ctx, a, shape):
         shape = tuple(a.shape[i - len(shape) + a.ndim] if s == -1 else s for i, s in enumerate(shape))
         try:
-            return np.broadcast_to(a._data, shape)
+            stretched = np.broadcast_to(a._data, shape)
         except ValueError:
             raise RuntimeError(f"The expanded size of the tensor ({shape[-1]}) must match the existing size "
                                f"({a.shape[-1] if a.ndim else 1}) at non-singleton dimension {len(shape) - 1}.  "
                                f"Target sizes: {list(shape)}.  Tensor sizes: {list(a.shape)}") from None
+        # numpy's broadcast view is read-only; PyTorch's expand is an ordinary view (writes through x[0] work;
+        # in-place ops on the whole, where elements share memory, are refused in Tensor._check_inplace)
+        return np.lib.stride_tricks.as_strided(a._data, stretched.shape, stretched.strides,
+                                               writeable=a._data.flags.writeable)
 
     @staticmethod
     def backward(ctx, g):
@@ -276,7 +315,7 @@ class Index(Function):
     def forward(ctx, a, key):
         ctx.shape, ctx.dtype, ctx.key = a._data.shape, a._data.dtype, key
         out = a._data[key]
-        if _is_advanced(key):  # a new array, which numpy may lay out transposed (x[:, [2, 0, 1]]); PyTorch's
+        if is_advanced(key):  # a new array, which numpy may lay out transposed (x[:, [2, 0, 1]]); PyTorch's
             out = np.ascontiguousarray(out)  # is always contiguous, and a later .view() relies on that
         return out
 
@@ -300,6 +339,27 @@ class UnsqueezeIndex(Index):
     is_view = True
 
 
+class Alias(Index):
+    """an index that keeps every element (x[...], x[:, :]): the same values, a new view"""
+    node_name = "AliasBackward0"
+    is_view = True
+
+
+class AsStrided(Function):
+    """a view's values read out of its base at the given places: the node a view gets once its base (or another
+    view of it) has changed in place (see minigrad/autograd/views.py):  dbase = zeros, g added at the places"""
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, base, places):
+        ctx.places, ctx.shape = places, base._data.shape
+        return base._data[places]
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexAddInto.apply(g, ctx.places, ctx.shape), None
+
+
 class IndexAddInto(Function):
     """zeros(shape) with g added at [key] (the backward of indexing):  dg = grad[key]"""
     node_name = "IndexPutBackward0"
@@ -317,9 +377,9 @@ class IndexAddInto(Function):
 
 
 class IndexPut(Function):
-    """a with a[key] = v, out of place (the in-place `a[key] = v` builds on it):
+    """a with a[key] = v, out of place (`a[mask] = v` writes its result into a):
     da = g with zeros at key,  dv = g[key]"""
-    node_name = "torch::autograd::CopySlices"
+    node_name = "IndexPutBackward0"
 
     @staticmethod
     def forward(ctx, a, v, key):
@@ -335,18 +395,31 @@ class IndexPut(Function):
         return g * g._make_like(keep), g[ctx.key], None
 
 
-def _is_advanced(key):
+def is_advanced(key):
     """Integer arrays or masks in the index: numpy copies instead of giving a view."""
     return any(isinstance(p, (np.ndarray, list)) for p in (key if isinstance(key, tuple) else (key,)))
 
 
-def index_op(key):
-    """The node PyTorch would show for a[key]: Select for ints, Slice for slices, Index for arrays."""
-    parts = key if isinstance(key, tuple) else (key,)
-    if _is_advanced(key):
+def index_op(key, shape):
+    """The node PyTorch shows for a[key]. Integer arrays or masks make IndexBackward0 (a copy). Otherwise
+    PyTorch applies the key left to right (an int selects, a slice slices, None unsqueezes; a slice that keeps
+    a whole dim is skipped unless it is the whole key) and the node is that of the last op applied, or
+    AliasBackward0 when none was."""
+    if is_advanced(key):
         return Index
-    if any(isinstance(p, (int, np.integer)) for p in parts):
-        return Select
-    if any(p is None for p in parts):
-        return UnsqueezeIndex
-    return Slice
+    if isinstance(key, slice):  # a lone slice always slices, even x[:]
+        return Slice
+    parts = key if isinstance(key, tuple) else (key,)
+    last, dim = Alias, 0
+    for part in parts:
+        if part is Ellipsis:
+            dim += len(shape) - sum(p is not None and p is not Ellipsis for p in parts)
+        elif part is None:
+            last = UnsqueezeIndex
+        elif isinstance(part, slice):
+            if dim < len(shape) and part.indices(shape[dim]) != (0, shape[dim], 1):
+                last = Slice
+            dim += 1
+        else:
+            last, dim = Select, dim + 1
+    return last
