@@ -105,8 +105,8 @@ def _fma(a, b, c, dtype):
 # ---- uniform ----------------------------------------------------------------------------------------
 def _uniform01(gen, n, dtype):
     """uniform_real_distribution<T>(0, 1): 24 bits of a word (float32) or 53 bits of random64 (float64)."""
-    if np.dtype(dtype) == _F32:
-        return ((gen.random(n) & np.uint64(0xFFFFFF)).astype(_F64) * 2.0**-24).astype(_F32)
+    if np.dtype(dtype) in (_F32, np.float16):  # float16 draws as float32 and rounds
+        return ((gen.random(n) & np.uint64(0xFFFFFF)).astype(_F64) * 2.0**-24).astype(_F32).astype(dtype)
     return (gen.random64(n) & np.uint64(2**53 - 1)).astype(_F64) * 2.0**-53
 
 

@@ -21,7 +21,11 @@ __all__ = ["backward", "grad", "Function", "once_differentiable", "no_grad", "en
 def _as_tuple(value):
     if value is None:
         return None
-    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    if not isinstance(value, function.Tensor):  # PyTorch calls tuple() on anything that is not a tensor
+        raise TypeError(f"'{type(value).__name__}' object is not iterable")
+    return (value,)
 
 
 def _roots_and_seeds(outputs, grad_outputs, name="grad_output"):
@@ -29,6 +33,9 @@ def _roots_and_seeds(outputs, grad_outputs, name="grad_output"):
     Tensor = function.Tensor  # noqa: N806 - the class, under its own name
     roots, seeds = [], []
     grad_outputs = grad_outputs or (None,) * len(outputs)
+    for g in grad_outputs[:len(outputs)]:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(f"got {len(grad_outputs)} tensors and {len(outputs)} gradients")
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
@@ -41,8 +48,6 @@ def _roots_and_seeds(outputs, grad_outputs, name="grad_output"):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             g = Tensor._make(np.ones(out._data.shape, out._data.dtype))
         else:
-            if not isinstance(g, Tensor):
-                g = Tensor._make(np.asarray(g, dtype=out._data.dtype))
             if g.shape != out.shape:
                 raise RuntimeError(f"Mismatch in shape: {name}[{i}] has a shape of {g.shape} and output[{i}] has "
                                    f"a shape of {out.shape}.")

@@ -6,17 +6,31 @@ where needed) does the rest.
 """
 import numpy as np
 
+from .._warn import warn
 from ..autograd.function import Function
+from .dims import wrap_dim, wrap_dims
+from .pointwise import masked
 
 
 def _dims(dim, ndim):
-    """dim argument (None, int or tuple) as a sorted tuple of non-negative dims."""
-    if dim is None:
-        return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    if ndim == 0:
-        ndim = 1  # PyTorch accepts dim 0 / -1 on a 0-d tensor
-    return tuple(sorted(d % ndim for d in dims))
+    """dim argument (None, int or tuple) as a sorted tuple of non-negative dims; PyTorch's IndexError when a
+    dim is out of range (a 0-d tensor accepts 0 and -1)."""
+    if isinstance(dim, (tuple, list)) and not dim:
+        dim = None  # sum(dim=()) reduces everything, as in PyTorch
+    dims = wrap_dims(dim, ndim)
+    return dims if ndim else ()
+
+
+def _axis(dims, ndim):
+    """The numpy axis argument for reduced dims (None for a 0-d tensor, which has no axis to name)."""
+    return dims if ndim else None
+
+
+def _count(shape, dims):
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
 
 
 def _unsqueeze_to(g, dims, keepdim, ndim):
@@ -35,7 +49,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(a._data.sum(dtype=_sum_dtype(a._data)))
+        return np.asarray(np.add.reduce(a._data, axis=None, dtype=_sum_dtype(a._data)))
 
     @staticmethod
     def backward(ctx, g):
@@ -49,8 +63,8 @@ class SumDim(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
-        return np.asarray(a._data.sum(axis=ctx.dims if a.ndim else None, keepdims=keepdim,
-                                      dtype=_sum_dtype(a._data)))
+        return np.asarray(np.add.reduce(a._data, axis=_axis(ctx.dims, a.ndim), keepdims=keepdim,
+                                        dtype=_sum_dtype(a._data)))
 
     @staticmethod
     def backward(ctx, g):
@@ -67,8 +81,11 @@ class Prod(Function):
 
     @staticmethod
     def forward(ctx, a, dim, keepdim):
-        ctx.dims, ctx.keepdim, ctx.axis = _dims(dim, a.ndim), keepdim, dim if a.ndim else None
-        out = a._make_like(np.asarray(a._data.prod(axis=dim if a.ndim else None, keepdims=keepdim)))
+        ctx.dims, ctx.keepdim = _dims(dim, a.ndim), keepdim
+        ctx.axis = ctx.dims[0] if dim is not None and a.ndim else None
+        x = a._data
+        out = np.multiply.reduce(x, axis=ctx.axis, keepdims=keepdim and a.ndim > 0, dtype=_sum_dtype(x))
+        out = a._make_like(np.asarray(out))
         ctx.save_for_backward(a, out)
         return out
 
@@ -76,8 +93,10 @@ class Prod(Function):
     def backward(ctx, g):
         a, out = ctx.saved_tensors
         g = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim)
+        if a.ndim == 0:
+            return g, None, None
         if not (a._data == 0).any():  # the usual case, written with tensor ops so that it differentiates again
-            return g * _unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim) / a, None, None
+            return g * (_unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim) / a), None, None
         # a zero: the products of the others, computed directly (first derivatives only)
         return g * g._make_like(_product_of_others(a._data, ctx.axis)), None, None
 
@@ -93,9 +112,10 @@ def _product_of_others(x, axis):
         return _product_of_others(x.reshape(-1), 0).reshape(x.shape)
     x = np.moveaxis(x, axis, 0)
     ones = np.ones_like(x[:1])
-    left = np.cumprod(np.concatenate([ones, x[:-1]]), axis=0)
-    right = np.cumprod(np.concatenate([ones, x[:0:-1]]), axis=0)[::-1]
-    return np.moveaxis(left * right, 0, axis)
+    with np.errstate(invalid="ignore", over="ignore"):  # 0 * inf is nan here as in PyTorch, silently
+        left = np.cumprod(np.concatenate([ones, x[:-1]]), axis=0)
+        right = np.cumprod(np.concatenate([ones, x[:0:-1]]), axis=0)[::-1]
+        return np.moveaxis(left * right, 0, axis)
 
 
 class Cumsum(Function):
@@ -104,8 +124,9 @@ class Cumsum(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = dim
-        return np.cumsum(a._data, axis=dim if a.ndim else None).reshape(a._data.shape)
+        ctx.dim = wrap_dim(dim, a.ndim)
+        return np.cumsum(a._data, axis=ctx.dim if a.ndim else None, dtype=_sum_dtype(a._data)).reshape(
+            a._data.shape)
 
     @staticmethod
     def backward(ctx, g):
@@ -119,7 +140,7 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(a._data.mean(dtype=a._data.dtype))
+        return _mean(a._data, None, False, a._data.size)
 
     @staticmethod
     def backward(ctx, g):
@@ -133,34 +154,57 @@ class MeanDim(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
-        return np.asarray(a._data.mean(axis=ctx.dims if a.ndim else None, keepdims=keepdim, dtype=a._data.dtype))
+        return _mean(a._data, _axis(ctx.dims, a.ndim), keepdim, _count(a.shape, ctx.dims))
 
     @staticmethod
     def backward(ctx, g):
-        count = int(np.prod([ctx.shape[d] for d in ctx.dims])) if ctx.shape else 1
+        count = _count(ctx.shape, ctx.dims)
         return _unsqueeze_to(g, ctx.dims, ctx.keepdim, len(ctx.shape)).expand(ctx.shape) / count, None, None
 
 
+def _mean(x, axis, keepdim, count):
+    """The sum, then divided by the count, as PyTorch computes a mean (nan for an empty input, silently)."""
+    total = np.add.reduce(x, axis=axis, keepdims=keepdim)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(total / x.dtype.type(count))
+
+
 class _ExtremumAll(Function):
-    """max/min over everything (and amax/amin): ties share the gradient evenly"""
+    """max/min over everything: the elements equal to the result share the gradient evenly (+0 elsewhere)"""
     reducer = None
 
     @classmethod
     def forward(cls, ctx, a, dim=None, keepdim=False):
-        if a._data.size == 0:
-            raise RuntimeError(f"{cls.op_name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
         ctx.dims, ctx.keepdim, ctx.ndim = _dims(dim, a.ndim), keepdim, a.ndim
-        out = a._make_like(np.asarray(cls.reducer(a._data, axis=ctx.dims if a.ndim else None, keepdims=keepdim)))
+        if a._data.size == 0:
+            if dim is None:
+                raise RuntimeError(f"{cls.op_name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                                   "Specify the reduction dim with the 'dim' argument.")
+            for d in ctx.dims:
+                if a.shape[d] == 0:
+                    raise IndexError(f"{cls.op_name}(): Expected reduction dim {d} to have non-zero size.")
+        out = a._make_like(np.asarray(cls.reducer(a._data, axis=_axis(ctx.dims, a.ndim), keepdims=keepdim)))
         ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         a, out = ctx.saved_tensors
+        value = out._data
+        hit = np.isnan(a._data) if np.isnan(value).any() else a._data == value  # as PyTorch, nan selects the nans
+        share = g / int(hit.sum()) if a.ndim else g
+        return masked(hit, share), None, None
+
+
+class _ExtremumDims(_ExtremumAll):
+    """amax/amin over dims: g / (number of ties) times the mask of ties (PyTorch's scale_grad_by_count)"""
+
+    @staticmethod
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
         hit = a == _unsqueeze_to(out, ctx.dims, ctx.keepdim, ctx.ndim)
         count = hit.sum(dim=ctx.dims, keepdim=True) if a.ndim else 1
-        return _unsqueeze_to(g, ctx.dims, ctx.keepdim, ctx.ndim) * hit / count, None, None
+        return (_unsqueeze_to(g, ctx.dims, ctx.keepdim, ctx.ndim) / count) * hit, None, None
 
 
 class Max(_ExtremumAll):
@@ -171,126 +215,180 @@ class Min(_ExtremumAll):
     node_name, op_name, reducer = "MinBackward1", "min", np.min
 
 
-class Amax(_ExtremumAll):
+class Amax(_ExtremumDims):
     node_name, op_name, reducer = "AmaxBackward0", "amax", np.max
 
 
-class Amin(_ExtremumAll):
+class Amin(_ExtremumDims):
     node_name, op_name, reducer = "AminBackward0", "amin", np.min
 
 
 class _ExtremumDim(Function):
     """max/min along one dim, returning (values, indices): only the chosen index gets the gradient"""
     arg = None
+    op_name = None
 
     @classmethod
     def forward(cls, ctx, a, dim, keepdim):
-        d = dim % max(a.ndim, 1)
+        d = wrap_dim(dim, a.ndim)
+        if a.ndim and a.shape[d] == 0:
+            raise IndexError(f"{cls.op_name}(): Expected reduction dim {d} to have non-zero size.")
         idx = np.expand_dims(cls.arg(a._data, axis=d), d) if a.ndim else np.asarray(0)
         values = np.take_along_axis(a._data, idx, axis=d) if a.ndim else a._data.copy()
-        ctx.dim, ctx.shape, ctx.keepdim, ctx.index = d, a.shape, keepdim, idx
+        ctx.dim, ctx.shape, ctx.keepdim = d, a.shape, keepdim
         if not keepdim and a.ndim:
             values, idx = values.squeeze(d), idx.squeeze(d)
         indices = a._make_like(idx.astype(np.int64))
         ctx.mark_non_differentiable(indices)
+        ctx.save_for_backward(indices)  # as PyTorch, so backward frees it
         return a._make_like(values), indices
 
     @staticmethod
     def backward(ctx, g, _):
+        indices = ctx.saved_tensors[0]._data
         if not ctx.shape:
             return g, None, None
+        index = indices if ctx.keepdim else np.expand_dims(indices, ctx.dim)
         onehot = np.arange(ctx.shape[ctx.dim]).reshape([-1 if i == ctx.dim else 1 for i in range(len(ctx.shape))])
-        mask = g._make_like(onehot == ctx.index)
-        return _unsqueeze_to(g, (ctx.dim,), ctx.keepdim, len(ctx.shape)) * mask, None, None
+        chosen = np.broadcast_to(onehot == index, ctx.shape)
+        return masked(chosen, _unsqueeze_to(g, (ctx.dim,), ctx.keepdim, len(ctx.shape))), None, None
 
 
 class MaxDim(_ExtremumDim):
-    node_name, arg = "MaxBackward0", np.argmax
+    node_name, arg, op_name = "MaxBackward0", np.argmax, "max"
 
 
 class MinDim(_ExtremumDim):
-    node_name, arg = "MinBackward0", np.argmin
+    node_name, arg, op_name = "MinBackward0", np.argmin, "min"
 
 
 class Norm(Function):
-    """p-norm:  da = g * a |a|^(p-2) / norm^(p-1)  (2-norm: g * a / norm, 0 at the zero vector)"""
+    """p-norm (sum |a|^p)^(1/p):  da = g * a / norm for p = 2, g * sign(a) for p = 1, g * sign(a) |a|^(p-1) /
+    norm^(p-1) otherwise (PyTorch's formulas, 0 where the norm is 0)"""
     node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
     def forward(ctx, a, p, dim, keepdim):
         x = np.abs(a._data)
-        axis = _dims(dim, a.ndim) if a.ndim else None
+        ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a.ndim), keepdim
+        axis = _axis(ctx.dims, a.ndim)
         if p == float("inf"):
-            out = x.max(axis=axis, keepdims=keepdim)
+            out = np.maximum.reduce(x, axis=axis, keepdims=keepdim) if x.size else np.zeros(
+                np.add.reduce(x, axis=axis, keepdims=keepdim).shape, x.dtype)
         elif p == 1:
-            out = x.sum(axis=axis, keepdims=keepdim)
+            out = np.add.reduce(x, axis=axis, keepdims=keepdim)
+        elif p == 0:
+            out = np.add.reduce((x != 0).astype(x.dtype), axis=axis, keepdims=keepdim)
+        elif p == 2:
+            out = np.sqrt(np.add.reduce(x * x, axis=axis, keepdims=keepdim))
         else:
-            out = (x ** p).sum(axis=axis, keepdims=keepdim) ** (1.0 / p)
+            out = np.add.reduce(x ** p, axis=axis, keepdims=keepdim) ** (1.0 / p)
         out = a._make_like(np.asarray(out, dtype=a._data.dtype))
         ctx.save_for_backward(a, out)
-        ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a.ndim), keepdim
         return out
 
     @staticmethod
     def backward(ctx, g):
-        from .. import where
         a, out = ctx.saved_tensors
         p = ctx.p
         g = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim)
         norm = _unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim)
+        zero_norm = np.broadcast_to(norm._data == 0, a.shape)
+        if p == 0:
+            return g._make_like(np.zeros(a.shape, a._data.dtype)), None, None, None
         if p == 1:
-            return g * a.sign(), None, None, None
+            return a.sign() * g, None, None, None
+        if p == 2:
+            return g * masked(~zero_norm, a / norm), None, None, None
         if p == float("inf"):
-            hit = a.abs() == norm
-            return g * a.sign() * hit / hit.sum(dim=ctx.dims, keepdim=True), None, None, None
-        scale = a * a.abs() ** (p - 2) / norm ** (p - 1)
-        return g * where(norm == 0, 0.0, scale), None, None, None
+            hit = (a.abs() == norm)._data | np.isnan(a._data)
+            count = g._make_like(np.add.reduce(hit, axis=_axis(ctx.dims, a.ndim), keepdims=True).astype(
+                g._data.dtype))
+            return a.sign() * ((g / count) * g._make_like(hit.astype(g._data.dtype))), None, None, None
+        if p < 1:
+            scaled = a.sign() * masked(a._data != 0, a.abs() ** (p - 1))
+            return scaled * g * norm ** (1 - p), None, None, None
+        scaled = a.sign() * a.abs() ** (p - 1) if p < 2 else a * a.abs() ** (p - 2)
+        return scaled * masked(~zero_norm, g / norm ** (p - 1)), None, None, None
+
+
+def _degrees_of_freedom(name, n, correction, reduced):
+    """n - correction, with PyTorch's warning when it is not positive (the result is then inf or nan)."""
+    dof = n - correction
+    if dof <= 0 and reduced:
+        warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+             "(input numel divided by output numel).")
+    return max(dof, 0)
+
+
+def _variance(name, x, dims, correction, keepdim):
+    """The variance of x over dims (numpy axis), computed in float64 as PyTorch accumulates it."""
+    axis = dims if x.ndim else None
+    n = _count(x.shape, dims) if x.ndim else x.size
+    dof = _degrees_of_freedom(name, n, correction, True)
+    wide = x.astype(np.float64)
+    with np.errstate(all="ignore"):
+        mean = np.add.reduce(wide, axis=axis, keepdims=True) / n if n else np.full([1] * x.ndim, np.nan)
+        centered = wide - mean
+        squares = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)
+        return np.asarray(squares / dof).astype(x.dtype)
 
 
 class Var(Function):
-    """variance with `correction`:  da = g * 2 (a - mean) / (n - correction)"""
+    """variance with `correction`:  da = (2 / (n - correction)) * g * (a - mean)"""
     node_name = "VarBackward0"
 
     @staticmethod
     def forward(ctx, a, dim, correction, keepdim):
         ctx.save_for_backward(a)
-        ctx.dims, ctx.correction, ctx.keepdim = _dims(dim, a.ndim), correction, keepdim
-        return np.asarray(a._data.var(axis=ctx.dims if a.ndim else None, ddof=correction, keepdims=keepdim))
+        ctx.dims, ctx.correction, ctx.keepdim, ctx.all = _dims(dim, a.ndim), correction, keepdim, dim is None
+        return _variance("var", a._data, ctx.dims, correction, keepdim)
 
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        n = int(np.prod([a.shape[d] for d in ctx.dims])) if a.ndim else 1
-        centered = a - a.mean(dim=ctx.dims, keepdim=True)
-        return _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim) * 2 * centered / (n - ctx.correction), None, None, None
+        return _var_backward(ctx, g, a), None, None, None
+
+
+def _var_backward(ctx, g, a):
+    """PyTorch's var_backward: (2 / (n - correction)) * g * (a - mean); with all dims and no degrees of freedom
+    left, nan where a equals its mean and inf elsewhere."""
+    if ctx.all or a.ndim == 0:
+        dof = a.numel() - ctx.correction
+        if dof <= 0:
+            centered = (a._data == a.mean()._data)
+            return g * g._make_like(np.where(centered, np.nan, np.inf).astype(g._data.dtype))
+        return (2.0 / dof) * g * (a - a.mean())
+    g = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim)
+    dof = _count(a.shape, ctx.dims) - ctx.correction
+    factor = 2.0 / dof if dof != 0 else float("inf")
+    return factor * g * (a - a.mean(dim=ctx.dims, keepdim=True))
 
 
 class Std(Function):
-    """standard deviation:  da = g * (a - mean) / ((n - correction) * std)"""
+    """standard deviation:  da = var's gradient of g / (2 std) (0 where std = 0)"""
     node_name = "StdBackward0"
 
     @staticmethod
     def forward(ctx, a, dim, correction, keepdim):
-        out = a._make_like(np.asarray(a._data.std(axis=_dims(dim, a.ndim) if a.ndim else None, ddof=correction,
-                                                  keepdims=keepdim)))
+        ctx.dims, ctx.correction, ctx.keepdim, ctx.all = _dims(dim, a.ndim), correction, keepdim, dim is None
+        out = a._make_like(np.sqrt(_variance("std", a._data, ctx.dims, correction, keepdim)))
         ctx.save_for_backward(a, out)
-        ctx.dims, ctx.correction, ctx.keepdim = _dims(dim, a.ndim), correction, keepdim
         return out
 
     @staticmethod
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        n = int(np.prod([a.shape[d] for d in ctx.dims])) if a.ndim else 1
-        centered = a - a.mean(dim=ctx.dims, keepdim=True)
-        std = _unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim)
-        grad = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim) * centered / ((n - ctx.correction) * std)
-        return grad, None, None, None
+        grad_var = masked(out._data != 0, g / (out * 2))
+        return _var_backward(ctx, grad_var, a), None, None, None
 
 
 def _stable_softmax(x, axis):
-    shifted = x - x.max(axis=axis, keepdims=True)  # exp never overflows
+    if x.size == 0:
+        return x.copy()
+    shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)  # exp never overflows
     e = np.exp(shifted)
-    return e / e.sum(axis=axis, keepdims=True)
+    return e / np.add.reduce(e, axis=axis, keepdims=True)
 
 
 class Softmax(Function):
@@ -299,7 +397,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = dim
+        ctx.dim = dim = wrap_dim(dim, a.ndim)
         out = a._make_like(_stable_softmax(a._data, dim) if a.ndim else np.ones_like(a._data))
         ctx.save_for_backward(out)
         return out
@@ -316,11 +414,13 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = dim
+        ctx.dim = dim = wrap_dim(dim, a.ndim)
         x = a._data
-        if a.ndim:
-            shifted = x - x.max(axis=dim, keepdims=True)
-            out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        if a.ndim and x.size:
+            shifted = x - np.maximum.reduce(x, axis=dim, keepdims=True)
+            out = shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
+        elif a.ndim:
+            out = x.copy()
         else:
             out = np.zeros_like(x)
         out = a._make_like(out)
@@ -340,11 +440,12 @@ class Logsumexp(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         dims = _dims(dim, a.ndim)
-        axis = dims if a.ndim else None
+        axis = _axis(dims, a.ndim)
         x = a._data
-        peak = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
-        peak = np.where(np.isfinite(peak), peak, 0)
-        out = np.log(np.exp(x - peak).sum(axis=axis, keepdims=True)) + peak
+        peak = np.maximum.reduce(x, axis=axis, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
+        peak = np.where(np.isinf(peak), 0, peak)  # PyTorch: max with +-inf set to 0 (nan stays)
+        with np.errstate(divide="ignore"):  # the log of an empty sum is -inf, as in PyTorch
+            out = np.log(np.add.reduce(np.exp(x - peak), axis=axis, keepdims=True)) + peak
         if not keepdim and a.ndim:
             out = out.squeeze(dims)
         out = a._make_like(np.asarray(out, dtype=x.dtype))
