@@ -6,10 +6,13 @@ mixing tensors and numbers of different dtypes before an op runs.
 """
 import numpy as np
 
+from ._dtype import NO_CUDA
+from ._warn import warn
 from .ops import linalg
 from .ops import pointwise as pw
 from .ops import reduce as red
 from .ops import shape as sh
+from .ops.dims import wrap_dim, wrap_dims
 
 Tensor = None  # set by minigrad.tensor once the class exists (the two modules need each other)
 _CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
@@ -50,10 +53,16 @@ class TensorMath:
         return pw.Mul.apply(pw.Reciprocal.apply(a), s)  # PyTorch computes 2 / x as x.reciprocal() * 2
 
     def __floordiv__(self, other):
-        return Tensor._make(np.floor_divide(self._data, _array_of(other)))
+        return _binary(pw.FloorDivide, self, other)
+
+    def __rfloordiv__(self, other):
+        return pw.RFloorDivide.apply(*_with_number(self, other))
 
     def __mod__(self, other):
-        return Tensor._make(np.mod(self._data, _array_of(other)))
+        return _binary(pw.RemainderOp, self, other)
+
+    def __rmod__(self, other):
+        return pw.RRemainder.apply(*_with_number(self, other))
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
@@ -100,15 +109,17 @@ class TensorMath:
         return _compare(np.greater_equal, self, other)
 
     def __and__(self, other):
-        return _compare(np.logical_and if self._data.dtype.kind == "b" else np.bitwise_and, self, other)
+        return _bitwise("bitwise_and", np.logical_and, np.bitwise_and, self, other)
 
     def __or__(self, other):
-        return _compare(np.logical_or if self._data.dtype.kind == "b" else np.bitwise_or, self, other)
+        return _bitwise("bitwise_or", np.logical_or, np.bitwise_or, self, other)
 
     def __xor__(self, other):
-        return _compare(np.logical_xor if self._data.dtype.kind == "b" else np.bitwise_xor, self, other)
+        return _bitwise("bitwise_xor", np.logical_xor, np.bitwise_xor, self, other)
 
     def __invert__(self):
+        if self._data.dtype.kind == "f":
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return Tensor._make(~self._data)
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
@@ -146,7 +157,7 @@ class TensorMath:
         return pw.Neg.apply(self)
 
     def square(self):
-        return pw.Pow.apply(self, 2)
+        return self ** 2
 
     def exp(self):
         return pw.Exp.apply(self._floating())
@@ -199,18 +210,18 @@ class TensorMath:
     def clamp(self, min=None, max=None):  # noqa: A002
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        if isinstance(min, Tensor) or isinstance(max, Tensor):
-            out = self if min is None else maximum(self, min)
-            return out if max is None else minimum(out, max)
-        return pw.Clamp.apply(self, min, max)
+        return _clamp(self, min, max)
 
     clip = clamp
 
+    def lerp(self, end, weight):
+        return pw.lerp(self, end, weight)
+
     def maximum(self, other):
-        return maximum(self, other)
+        return maximum(self, other, position=1)
 
     def minimum(self, other):
-        return minimum(self, other)
+        return minimum(self, other, position=1)
 
     def _floating(self):
         return self if self._data.dtype.kind == "f" else self._cast(np.float32)
@@ -329,14 +340,16 @@ class TensorMath:
         return self.reshape(other.shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
+        start, end = wrap_dim(start_dim, self.ndim), wrap_dim(end_dim, self.ndim)
         if self.ndim == 0:
             return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
         return self.reshape(shape) if start != end else self
 
     def transpose(self, dim0, dim1):
-        return sh.Transpose.apply(self, dim0, dim1)
+        return sh.Transpose.apply(self, wrap_dim(dim0, self.ndim), wrap_dim(dim1, self.ndim))
 
     swapaxes = transpose
 
@@ -345,53 +358,102 @@ class TensorMath:
 
     @property
     def T(self):  # noqa: N802 - PyTorch's name
-        return self.permute(*range(self.ndim - 1, -1, -1))
+        if self.ndim == 0:
+            warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
+        elif self.ndim != 2:
+            warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
+                 "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+                 "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
+        return sh.Permute.apply(self, tuple(range(self.ndim - 1, -1, -1)))
 
     @property
     def mT(self):  # noqa: N802
+        if self.ndim == 0:
+            warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.")
+            return self
+        if self.ndim == 1:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
         return self.transpose(-2, -1)
 
+    def cuda(self, device=None, non_blocking=False):
+        """Moving to a GPU: PyTorch's error on a CPU-only build (minigrad has only the CPU)."""
+        raise AssertionError(NO_CUDA)
+
     def permute(self, *dims):
-        return sh.Permute.apply(self, _shape_args(dims))
+        if not dims:
+            raise TypeError('permute() missing 1 required positional arguments: "dims"')
+        dims = _shape_args(dims)
+        if len(dims) == self.ndim:
+            wrapped = [wrap_dim(d, self.ndim) for d in dims]
+            if len(set(wrapped)) != len(wrapped):
+                raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return sh.Permute.apply(self, dims)
 
     def squeeze(self, dim=None):
         if dim is None:
             return sh.Squeeze.apply(self)
+        wrap_dims(dim, self.ndim)  # PyTorch's IndexError for a dim out of range
         return sh.SqueezeDim.apply(self, dim)
 
     def unsqueeze(self, dim):
-        return sh.Unsqueeze.apply(self, dim)
+        return sh.Unsqueeze.apply(self, wrap_dim(dim, self.ndim + 1))
 
     def expand(self, *shape):
-        return sh.Expand.apply(self, _shape_args(shape))
+        shape = _shape_args(shape)
+        _check_expand(self, shape)
+        return sh.Expand.apply(self, shape)
 
     def repeat(self, *repeats):
-        return sh.Repeat.apply(self, _shape_args(repeats))
+        if not repeats:
+            raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+        repeats = _shape_args(repeats)
+        if len(repeats) >= self.ndim and any(r < 0 for r in repeats):
+            sizes = (1,) * (len(repeats) - self.ndim) + tuple(self.shape)
+            out = [s * r for s, r in zip(sizes, repeats)]
+            negative = next(o for o in out if o < 0)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: {out}")
+        return sh.Repeat.apply(self, repeats)
 
     def expand_as(self, other):
         return self.expand(other.shape)
 
     def narrow(self, dim, start, length):
+        dim, start = _checked_narrow(self, dim, start, length)
         index = [slice(None)] * self.ndim
         index[dim] = slice(start, start + length)
         return self[tuple(index)]
 
     def select(self, dim, index):
+        if self.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        dim = wrap_dim(dim, self.ndim)
+        size = self._data.shape[dim]
+        if not -size <= index < size:
+            raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.shape)} at "
+                             f"dimension {dim}")
         key = [slice(None)] * self.ndim
         key[dim] = index
         return self[tuple(key)]
 
     def split(self, split_size, dim=0):
+        dim = wrap_dim(dim, self.ndim)
         if isinstance(split_size, (list, tuple)):
             return sh.SplitWithSizes.apply(self, tuple(split_size), dim)
         size = self._data.shape[dim]
+        if split_size == 0 and size != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
         return sh.Split.apply(self, tuple(min(split_size, size - i) for i in range(0, size, split_size)), dim)
 
     def chunk(self, chunks, dim=0):
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        dim = wrap_dim(dim, self.ndim)
         return self.split(-(-self._data.shape[dim] // chunks), dim)
 
     def unbind(self, dim=0):
-        return sh.Unbind.apply(self, dim)
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return sh.Unbind.apply(self, wrap_dim(dim, self.ndim))
 
     def masked_fill(self, mask, value):
         value = value.item() if isinstance(value, Tensor) else value
@@ -511,6 +573,17 @@ def _broadcast_message(shape_a, shape_b):
     return f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast together"
 
 
+def _bitwise(name, logical, bitwise, a, b):
+    """&, |, ^: logical for two bools, bitwise for integers, and PyTorch's error for floats."""
+    floats = [t.dtype for t in (a, b) if isinstance(t, Tensor) and t._data.dtype.kind == "f"]
+    if floats or isinstance(b, float):
+        short = floats[0]._short if floats else "Float"
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{short}\'')
+    both_bool = a._data.dtype.kind == "b" and (isinstance(b, bool) or isinstance(b, Tensor) and
+                                                b._data.dtype.kind == "b")
+    return _compare(logical if both_bool else bitwise, a, b)
+
+
 def _compare(fn, a, b):
     other = _array_of(b) if not isinstance(b, (list, tuple)) else np.asarray(b)
     try:
@@ -532,12 +605,57 @@ def _correction(unbiased, correction):
 
 
 def _arg_extreme(fn, t, dim, keepdim):
+    name = fn.__name__
     if dim is None:
-        return Tensor._make(np.asarray(fn(t._data), dtype=np.int64))
+        if t._data.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        out = np.asarray(fn(t._data), dtype=np.int64)
+        return Tensor._make(out.reshape((1,) * t.ndim) if keepdim else out)
+    dim = wrap_dim(dim, t.ndim)
+    if t.ndim == 0:
+        return Tensor._make(np.zeros((), dtype=np.int64))
+    if t._data.shape[dim] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
     out = fn(t._data, axis=dim)
     if keepdim:
         out = np.expand_dims(out, dim)
     return Tensor._make(np.asarray(out, dtype=np.int64))
+
+
+def _check_expand(t, shape):
+    """expand's sizes checked with PyTorch's messages (numpy's broadcast error names no dimension)."""
+    if len(shape) < t.ndim:
+        raise RuntimeError(f"expand({t.dtype._type_name}{{{list(t.shape)}}}, size={list(shape)}): the number of "
+                           f"sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({t.ndim})")
+    offset = len(shape) - t.ndim
+    for i, size in enumerate(shape):
+        if i < offset:
+            if size < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({size}) isn't allowed in a leading, non-existing "
+                                   f"dimension {i}")
+            continue
+        existing = t._data.shape[i - offset]
+        if size != -1 and size != existing and existing != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({size}) must match the existing size ({existing}) at "
+                               f"non-singleton dimension {i}.  Target sizes: {list(shape)}.  Tensor sizes: "
+                               f"{list(t.shape)}")
+
+
+def _checked_narrow(t, dim, start, length):
+    """narrow's arguments checked with PyTorch's errors; the dim and start, wrapped."""
+    if t.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    dim = wrap_dim(dim, t.ndim)
+    size = t._data.shape[dim]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    start = start + size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return dim, start
 
 
 class _ReturnTypes(tuple):
@@ -565,14 +683,56 @@ def _return_types(name, values, indices):
     return result
 
 
-def maximum(a, b):
-    a, b = _as_tensor(a), _as_tensor(b)
+def maximum(a, b, position=2):
+    _check_tensor_arguments("maximum", a, b, position)
     return _binary(pw.Maximum, a, b)
 
 
-def minimum(a, b):
-    a, b = _as_tensor(a), _as_tensor(b)
+def minimum(a, b, position=2):
+    _check_tensor_arguments("minimum", a, b, position)
     return _binary(pw.Minimum, a, b)
+
+
+def _check_tensor_arguments(name, a, b, position):
+    """maximum/minimum take tensors only (PyTorch's TypeError for a number or a list)."""
+    for value, argument, where in ((a, "input", 1), (b, "other", position)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{argument}' (position {where}) must be Tensor, not "
+                            f"{type(value).__name__}")
+
+
+def _clamp(a, low, high):
+    """clamp with PyTorch's dtype rules: a number bound may lift an int (or bool) tensor to float (or int); tensor
+    bounds promote with the input (ClampBackward0), number bounds do not (ClampBackward1)."""
+    if isinstance(low, Tensor) or isinstance(high, Tensor):
+        bounds = [None if b is None else b if isinstance(b, Tensor) else Tensor._make(np.asarray(b, a._data.dtype))
+                  for b in (low, high)]
+        target = a
+        for b in bounds:
+            if b is not None and b._data.dtype != target._data.dtype:
+                target, _ = _promote(target, b, False)
+        dtype = target._data.dtype
+        a, low, high = (t if t is None or t._data.dtype == dtype else t._cast(dtype) for t in (a, *bounds))
+        return pw.ClampTensor.apply(a, low, high)
+    for bound in (low, high):
+        if bound is not None:
+            a, _ = _with_number(a, bound)
+    return pw.Clamp.apply(a, low, high)
+
+
+def _inplace_form(name):
+    """x.<name>_(): x.<name>() written back into x's memory (PyTorch's in-place variant)."""
+    def method(self, *args, **kwargs):
+        return self._inplace(lambda t, *a: getattr(t, name)(*a, **kwargs), *args)
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In-place {name}: x.{name}_() is x = x.{name}(), written into x's memory."
+    return method
+
+
+for _name in "neg exp log log1p sin cos tan tanh sigmoid abs sqrt rsqrt reciprocal sign square floor round".split():
+    if not hasattr(TensorMath, _name + "_"):
+        setattr(TensorMath, _name + "_", _inplace_form(_name))
+del _name
 
 
 def where(condition, a, b):

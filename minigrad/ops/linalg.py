@@ -14,6 +14,7 @@ class Dot(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        check_operands("dot", a, b)
         if a.shape != b.shape:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to "
                                f"have the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements "
@@ -33,6 +34,7 @@ class Mv(Function):
 
     @staticmethod
     def forward(ctx, m, v):
+        check_operands("mv", m, v)
         if m.shape[1] != v.shape[0]:
             raise RuntimeError(f"size mismatch, got input ({m.shape[0]}), mat ({m.shape[0]}x{m.shape[1]}), "
                                f"vec ({v.shape[0]})")
@@ -51,6 +53,7 @@ class Mm(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        check_operands("mm", a, b)
         if a.shape[1] != b.shape[0]:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                                f"{b.shape[0]}x{b.shape[1]})")
@@ -102,6 +105,11 @@ class BatchedMatmul(Function):
 class Bmm(BatchedMatmul):
     node_name = "BmmBackward0"
 
+    @staticmethod
+    def forward(ctx, a, b):
+        check_operands("bmm", a, b)
+        return BatchedMatmul.forward(ctx, a, b)
+
 
 class Addmm(Function):
     """bias + x W^T for nn.Linear (W^T arrives as an input):  dbias = g,  dx = g W,  d(W^T) = x^T g"""
@@ -129,6 +137,7 @@ def matmul(a, b):
     """a @ b with PyTorch's choice of product (and node name) for the operands' dims."""
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+    check_operands("matmul", a, b)
     if a.ndim == 1 and b.ndim == 1:
         return Dot.apply(a, b)
     if a.ndim == 2 and b.ndim == 1:
@@ -144,3 +153,42 @@ def matmul(a, b):
         out = BatchedMatmul.apply(a.unsqueeze(0), b)
         return UnsafeView.apply(out, out.shape[:-2] + out.shape[-1:])
     return BatchedMatmul.apply(a, b)
+
+
+_C_TYPES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "bool": "bool"}
+
+
+def check_operands(kind, a, b):
+    """PyTorch's rank and dtype errors for the products: kind is dot, mv, mm, bmm, or matmul (which picks the
+    dtype message by the operands' dims, and has no rank limits of its own)."""
+    ranks = kind != "matmul"
+    if not ranks:
+        kind = "dot" if a.ndim == 1 and b.ndim == 1 else "mv" if b.ndim == 1 else "mm" if b.ndim == 2 else "bmm"
+    x, y = a.dtype._short, b.dtype._short
+    if kind == "dot":
+        if a.ndim != 1 or b.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+        if x != y:
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {x} and {y}")
+    elif kind == "mv":
+        if ranks and (a.ndim != 2 or b.ndim != 1):
+            raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {b.ndim}")
+        if x != y:
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {y}, {x}, and {y}")
+    elif kind == "mm":
+        if ranks and (a.ndim != 2 or b.ndim != 2):
+            raise RuntimeError("self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix")
+        if x != y:
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_TYPES[a.dtype.name]} != "
+                               f"{_C_TYPES[b.dtype.name]}")
+    else:
+        if ranks:
+            for name, t in (("batch1", a), ("batch2", b)):
+                if t.ndim != 3:
+                    raise RuntimeError(f"{name} must be a 3D tensor")
+        if x != y:
+            raise RuntimeError(f"expected scalar type {x} but found {y}")
+        if ranks and (b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]):
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, "
+                               f"{a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
