@@ -49,6 +49,8 @@ class Tensor(TensorMath):
     _accumulator = None
     _inference = False
     _tangent = None
+    _leaf_of = None  # on an alias of a leaf (see _alias): the leaf, whose AccumulateGrad it uses
+    _promoted_from = None  # on a tensor made by _promoted: the tensor it stands for
 
     def __init__(self, *args):
         """`Tensor([1, 2])` makes a float32 tensor from data; `Tensor(2, 3)` a (2, 3) tensor of zeros."""
@@ -205,6 +207,8 @@ class Tensor(TensorMath):
             return (None, 0)
         if self._grad_fn is not None:
             return (self._grad_fn, self._output_nr)
+        if self._leaf_of is not None:
+            return self._leaf_of._edge()
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:  # one AccumulateGrad per leaf, reused; the leaf holds it weakly (the graph holds it)
             acc = AccumulateGrad(self)
@@ -244,15 +248,22 @@ class Tensor(TensorMath):
             t._view_creation = self._view_creation
         if self._tangent is not None:  # forward AD: in-place ops work on the alias
             t._tangent = self._tangent
-        if t._grad_fn is None and self._requires_grad:
-            t._accumulator = self._accumulator
-            t.__dict__["_leaf_of"] = self
+        if t._grad_fn is None and self._requires_grad:  # an alias of a leaf: its gradient goes to the leaf
+            t._leaf_of = self if self._leaf_of is None else self._leaf_of
         return t
 
     def _snapshot(self):
         """A new tensor with this tensor's history and a copy of its current values (own version counter)."""
         t = self._alias()
         t._data, t._version_counter, t._base = self._data.copy(), None, None
+        return t
+
+    def _promoted(self, np_dtype):
+        """This tensor's values in another dtype, for one op of mixed dtypes (PyTorch's type promotion): the op
+        sees and saves this tensor itself, not a converted copy, so its graph edge, its version check and its
+        gradient's dtype are the original's (no ToCopyBackward0 in between)."""
+        t = self._alias()
+        t._data, t._base, t._promoted_from = self._data.astype(np_dtype), None, self
         return t
 
     def _copy_detached(self):

@@ -559,7 +559,8 @@ def _promote(a, b, true_division):
         target = np.promote_types(a._data.dtype, b._data.dtype)
     if true_division and target.kind != "f":
         target = np.dtype(np.float32)
-    return (a if a._data.dtype == target else a._cast(target)), (b if b._data.dtype == target else b._cast(target))
+    return (a if a._data.dtype == target else a._promoted(target)), (b if b._data.dtype == target else
+                                                                     b._promoted(target))
 
 
 def _broadcast_message(shape_a, shape_b):

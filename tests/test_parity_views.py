@@ -1,5 +1,5 @@
-"""Views and in-place ops against a live torch 2.13 (skipped when torch is absent, a failure under CI): each
-program runs twice, with `torch` bound to torch and to minigrad, and prints the same text, errors included."""
+"""Views, in-place ops and saved tensors against a live torch 2.13 (skipped when torch is absent, a failure under
+CI): each program runs twice, with `torch` bound to torch and to minigrad, and prints the same text, errors included."""
 import contextlib
 import io
 import re
@@ -337,6 +337,97 @@ PROGRAMS = {
         v[v > 0] = 0.
         print(y, y.grad_fn.name(), v.grad_fn.name())
         y.sum().backward(); print(x.grad)
+    """,
+    "pow1 output": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x ** x; y.div_(3)
+        y.backward(torch.ones(2))
+    """,
+    "max1 saved output": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x.max(); y.mul_(2); y.backward()
+    """,
+    "max dim": """
+        x = torch.tensor([[1., 2.],[3., 0.]], requires_grad=True)
+        y = x.max(dim=0)[0]; y.mul_(2); y.sum().backward(); print(x.grad)
+    """,
+    "input saved then copyslices": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x * 1; z = y ** 2; y[0:1].mul_(2)
+        z.sum().backward()
+    """,
+    "input saved then setitem": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x * 1; z = y ** 2; y[0] = 5.
+        z.sum().backward()
+    """,
+    "saved view modified through base": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x * 1; v = y[:1]; z = v ** 2; y.mul_(2)
+        z.sum().backward()
+    """,
+    "saved view modified through itself": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x * 1; v = y[:1]; z = v ** 2; v.mul_(2)
+        z.sum().backward()
+    """,
+    "relu output": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x.relu(); z = y * y; y.add_(1); z.sum().backward()
+    """,
+    "tanh out": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x.tanh(); y.mul_(2); y.sum().backward()
+    """,
+    "softmax out": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x.softmax(0); y.mul_(2); y.sum().backward()
+    """,
+    "mixed dtype saved": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        w = torch.tensor([1., 2.], dtype=torch.float64, requires_grad=True)
+        y = x * 1; z = y * w; y.add_(1); z.sum().backward()
+    """,
+    "mixed dtype saved 2": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        w = torch.tensor([1., 2.], dtype=torch.float64, requires_grad=True)
+        y = x * 1; z = y * w
+        print(z.grad_fn.name())
+        print([(f.name() if f else None, n) for f, n in z.grad_fn.next_functions])
+        w2 = w.detach(); w2.add_(1); z.sum().backward()
+    """,
+    "mixed dtype 0d": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        s = torch.tensor(3., dtype=torch.float64, requires_grad=True)
+        z = x * s
+        print(z, [(f.name() if f else None, n) for f, n in z.grad_fn.next_functions])
+        z.sum().backward(); print(x.grad, s.grad)
+    """,
+    "int float mix": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        i = torch.tensor([1, 2])
+        z = x * i
+        print(z, [(f.name() if f else None, n) for f, n in z.grad_fn.next_functions])
+        z = x + i
+        print(z, [(f.name() if f else None, n) for f, n in z.grad_fn.next_functions])
+    """,
+    "where second backward": """
+        x = torch.tensor([1., -2.], requires_grad=True)
+        y = torch.where(x > 0, x, 0.).sum()
+        y.backward(); print(x.grad)
+        y.backward(); print(x.grad)
+    """,
+    "mask second backward": """
+        x = torch.tensor([1., -2.], requires_grad=True)
+        y = x[x > 0].sum()
+        y.backward(); print(x.grad)
+        y.backward(); print(x.grad)
+    """,
+    "select second backward": """
+        x = torch.tensor([1., -2.], requires_grad=True)
+        y = x[0] * 1
+        y.backward(); print(x.grad)
+        y.backward(); print(x.grad)
     """,
 }
 

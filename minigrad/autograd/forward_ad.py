@@ -373,6 +373,8 @@ def _build_rules():
         sh.Unsqueeze: linear(sh.Unsqueeze),
         sh.Expand: linear(sh.Expand),
         sh.Index: lambda ctx, x, t, out: function.Tensor._make(t[0]._data[x[1]]),
+        sh.Select: lambda ctx, x, t, out: function.Tensor._make(t[0]._data[x[1]]),
+        sh.SelectBackward: linear(sh.SelectBackward),
         sh.IndexAddInto: linear(sh.IndexAddInto),
         sh.IndexPut: lambda ctx, x, t, out: sh.IndexPut.apply(t[0], t[1], x[2]),
         sh.Cat: lambda ctx, x, t, out: sh.Cat.apply(x[0], *t[1:]),

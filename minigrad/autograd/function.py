@@ -191,10 +191,12 @@ def _check_versions(node):
 def _version_error(node, t, current, expected):
     if isinstance(t, _OutputSlot):
         data = node._saved_outputs[t.output_nr][0]
-        desc = f"{_type_name(data)} [{', '.join(map(str, data.shape))}]]"
+        desc = f"{_type_name(data.dtype)} [{', '.join(map(str, data.shape))}]]"
         where = f", which is output {t.output_nr} of {op_name(node.name())},"
     else:
-        desc = f"{t.type()} [{', '.join(map(str, t.shape))}]]"
+        if t._promoted_from is not None:  # the op saw the tensor in another dtype (Tensor._promoted): name it
+            t = t._promoted_from
+        desc = f"{_type_name(t._data.dtype)} [{', '.join(map(str, t.shape))}]]"
         where = "" if t.grad_fn is None else f", which is output {t._output_nr} of {op_name(t.grad_fn.name())},"
     return (f"one of the variables needed for gradient computation has been modified by an inplace "
             f"operation: [{desc}{where} is at version {current}; expected version {expected} instead. Hint: "
@@ -209,9 +211,9 @@ def op_name(node_name):
     return node_name.replace("Backward", "")
 
 
-def _type_name(array):
+def _type_name(np_dtype):
     from .._dtype import from_numpy_dtype
-    return from_numpy_dtype(array.dtype)._type_name
+    return from_numpy_dtype(np_dtype)._type_name
 
 
 def next_seq():
@@ -450,7 +452,8 @@ def _connect(ctx, args, outputs):
         if isinstance(a, Tensor):
             positions.append(i)
             edges.append(a._edge() if a._requires_grad else _NO_EDGE)
-            metas.append((a._data.shape, a._data.dtype))  # for unbroadcast and dtype of the gradient
+            # for unbroadcast and the dtype of the gradient (of a tensor promoted for the op: its own dtype)
+            metas.append((a._data.shape, a._data.dtype if a._promoted_from is None else a._promoted_from._data.dtype))
         elif ctx.number_inputs and isinstance(a, (int, float)):  # `x * 2` lists the 2 as (None, 0)
             positions.append(i)
             edges.append(_NO_EDGE)

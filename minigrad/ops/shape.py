@@ -137,7 +137,7 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g.permute(*ctx.inverse), None
+        return Permute.apply(g, ctx.inverse), None
 
 
 class Squeeze(Function):
@@ -293,56 +293,98 @@ class Unbind(Function):
 
 
 class MaskedFill(Function):
-    """a with `value` where the mask holds:  da = g where it does not"""
+    """a with `value` where the mask holds:  da = g with 0 where the mask holds"""
     node_name = "MaskedFillBackward0"
 
     @staticmethod
     def forward(ctx, a, mask, value):
-        ctx.keep = ~mask
+        ctx.save_for_backward(a._make_like(mask))  # saved as PyTorch does: freed after backward
         return np.where(mask, np.asarray(value, dtype=a._data.dtype), a._data)
 
     @staticmethod
     def backward(ctx, g):
-        return g * g._make_like(ctx.keep), None, None
+        mask, = ctx.saved_tensors
+        return MaskedFill.apply(g, mask._data, 0), None, None
 
 
 class Index(Function):
-    """a[key] for any key (ints, slices, None, Ellipsis, integer arrays, boolean masks):
-    da = g scattered back into zeros of a's shape, repeated indices adding up"""
+    """a[key] with integer arrays or boolean masks in the key (a copy):
+    da = g added into zeros of a's shape at key, repeated indices adding up"""
     node_name = "IndexBackward0"
 
     @staticmethod
     def forward(ctx, a, key):
-        ctx.shape, ctx.dtype, ctx.key = a._data.shape, a._data.dtype, key
-        out = a._data[key]
-        if is_advanced(key):  # a new array, which numpy may lay out transposed (x[:, [2, 0, 1]]); PyTorch's
-            out = np.ascontiguousarray(out)  # is always contiguous, and a later .view() relies on that
-        return out
+        ctx.shape, ctx.key = a._data.shape, key
+        # PyTorch saves the index tensors, so a second backward fails as for any op that saved tensors
+        ctx.save_for_backward(*(a._make_like(p) for p in _parts(key) if isinstance(p, np.ndarray)))
+        # numpy may lay the new array out transposed (x[:, [2, 0, 1]]); PyTorch's is always contiguous, and a
+        # later .view() relies on that
+        return np.ascontiguousarray(a._data[key])
 
     @staticmethod
     def backward(ctx, g):
+        _ = ctx.saved_tensors  # fails once backward has freed them
         return IndexAddInto.apply(g, ctx.key, ctx.shape), None
 
 
-class Select(Index):
+class Select(Function):
+    """a[key] for a key of ints, slices, None and ... (a view), named after the last op PyTorch applies for the
+    key (see index_op):  da = zeros of a's shape with g written at key"""
     node_name = "SelectBackward0"
     is_view = True
 
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.shape, ctx.key = a._data.shape, key
+        return a._data[key]
 
-class Slice(Index):
+    @staticmethod
+    def backward(ctx, g):
+        applied = _applied_ops(ctx.key, ctx.shape)
+        if not applied:  # x[...]: the same elements
+            return g, None
+        return _INDEX_BACKWARD[applied[0]].apply(g, ctx.key, ctx.shape), None
+
+
+class Slice(Select):
     node_name = "SliceBackward0"
-    is_view = True
 
 
-class UnsqueezeIndex(Index):
+class UnsqueezeIndex(Select):
     node_name = "UnsqueezeBackward0"
-    is_view = True
 
 
-class Alias(Index):
+class Alias(Select):
     """an index that keeps every element (x[...], x[:, :]): the same values, a new view"""
     node_name = "AliasBackward0"
-    is_view = True
+
+
+class SelectBackward(Function):
+    """zeros(shape) with g written at a basic key (the backward of Select, Slice, ...; no place is written twice):
+    dg = grad[key]. Its node is named, as PyTorch's, after the first op PyTorch applies for the key."""
+    node_name = "SelectBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, key, shape):
+        ctx.key = key
+        out = np.zeros(shape, dtype=g._data.dtype)
+        out[key] = g._data
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.key], None, None
+
+
+class SliceBackward(SelectBackward):
+    node_name = "SliceBackwardBackward0"
+
+
+class UnsqueezeBackward(SelectBackward):
+    node_name = "SqueezeBackward1"  # x[None]'s backward is a squeeze
+
+
+_INDEX_BACKWARD = {Select: SelectBackward, Slice: SliceBackward, UnsqueezeIndex: UnsqueezeBackward}
 
 
 class AsStrided(Function):
@@ -362,7 +404,7 @@ class AsStrided(Function):
 
 class IndexAddInto(Function):
     """zeros(shape) with g added at [key] (the backward of indexing):  dg = grad[key]"""
-    node_name = "IndexPutBackward0"
+    node_name = "IndexPutImplBackward0"
 
     @staticmethod
     def forward(ctx, g, key, shape):
@@ -378,7 +420,7 @@ class IndexAddInto(Function):
 
 class IndexPut(Function):
     """a with a[key] = v, out of place (`a[mask] = v` writes its result into a):
-    da = g with zeros at key,  dv = g[key]"""
+    da = g with 0 at key,  dv = g[key]"""
     node_name = "IndexPutBackward0"
 
     @staticmethod
@@ -390,36 +432,45 @@ class IndexPut(Function):
 
     @staticmethod
     def backward(ctx, g):
-        keep = np.ones(g.shape, dtype=bool)
-        keep[ctx.key] = False
-        return g * g._make_like(keep), g[ctx.key], None
+        zero = g._make_like(np.zeros((), dtype=g._data.dtype))
+        da = IndexPut.apply(g, zero, ctx.key) if ctx.needs_input_grad[0] else None
+        return da, (g[ctx.key] if ctx.needs_input_grad[1] else None), None
 
 
 def is_advanced(key):
     """Integer arrays or masks in the index: numpy copies instead of giving a view."""
-    return any(isinstance(p, (np.ndarray, list)) for p in (key if isinstance(key, tuple) else (key,)))
+    return any(isinstance(p, (np.ndarray, list)) for p in _parts(key))
+
+
+def _parts(key):
+    return key if isinstance(key, tuple) else (key,)
 
 
 def index_op(key, shape):
-    """The node PyTorch shows for a[key]. Integer arrays or masks make IndexBackward0 (a copy). Otherwise
-    PyTorch applies the key left to right (an int selects, a slice slices, None unsqueezes; a slice that keeps
-    a whole dim is skipped unless it is the whole key) and the node is that of the last op applied, or
-    AliasBackward0 when none was."""
+    """The op (and node) PyTorch shows for a[key]: IndexBackward0 for integer arrays or masks (a copy);
+    otherwise the last op PyTorch applies for the key (a view), or AliasBackward0 when it applies none."""
     if is_advanced(key):
         return Index
     if isinstance(key, slice):  # a lone slice always slices, even x[:]
         return Slice
-    parts = key if isinstance(key, tuple) else (key,)
-    last, dim = Alias, 0
+    applied = _applied_ops(key, shape)
+    return applied[-1] if applied else Alias
+
+
+def _applied_ops(key, shape):
+    """The ops PyTorch applies for a basic key, left to right: an int selects, None unsqueezes, a slice slices
+    unless it keeps the whole dim."""
+    parts, applied, dim = _parts(key), [], 0
     for part in parts:
         if part is Ellipsis:
             dim += len(shape) - sum(p is not None and p is not Ellipsis for p in parts)
         elif part is None:
-            last = UnsqueezeIndex
+            applied.append(UnsqueezeIndex)
         elif isinstance(part, slice):
-            if dim < len(shape) and part.indices(shape[dim]) != (0, shape[dim], 1):
-                last = Slice
+            if dim >= len(shape) or part.indices(shape[dim]) != (0, shape[dim], 1):  # (too many: numpy says so)
+                applied.append(Slice)
             dim += 1
         else:
-            last, dim = Select, dim + 1
-    return last
+            applied.append(Select)
+            dim += 1
+    return applied
