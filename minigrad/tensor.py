@@ -461,16 +461,14 @@ class Tensor(TensorMath):
             raise IndexError(str(error).replace("axis", "dimension")) from None
 
     def __setitem__(self, key, value):
+        """As PyTorch: x[mask] = v is one op on x (IndexPutBackward0); x[0] = v copies v into the view x[0] (so
+        x's node becomes CopySlices); x[...] = v, whose key selects everything, copies v into x itself."""
         key = _index_key(key)
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
-        if not (state.grad_enabled and (self.requires_grad or value.requires_grad)):
-            self._check_inplace(records=False)
-            self._data[_keep_view(key)] = value._data
-            self._bump_version()
-        elif sh.is_advanced(key):  # x[mask] = v: one op on x (IndexPutBackward0)
+        if sh.is_advanced(key):
             self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key), value)
-        else:  # x[0] = v: v is copied into the view x[0], as in PyTorch (x's node becomes CopySlices)
-            self[key].copy_(value)
+        else:
+            _copy_to(self[key] if sh.applied_ops(key, self._data.shape) else self, value)
 
     # ---- in-place ops: compute out of place, then write into this tensor's memory ----
     def _check_inplace(self, records):
@@ -549,8 +547,9 @@ class Tensor(TensorMath):
         return self._inplace(misc.Zero.apply, 0, same_value_everywhere=True)
 
     def fill_(self, value):
-        return self._inplace(misc.Fill.apply, value.item() if isinstance(value, Tensor) else value,
-                             same_value_everywhere=True)
+        if isinstance(value, Tensor):  # a 0-d tensor: its gradient is the sum of the filled places' (FillBackward3)
+            return self._inplace(misc.FillTensor.apply, value, same_value_everywhere=True)
+        return self._inplace(misc.Fill.apply, value, same_value_everywhere=True)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         from . import _random
@@ -592,13 +591,29 @@ def _c_name(d):
 
 
 def _index_key(key):
-    """Turn tensors and lists inside an index into numpy arrays."""
+    """Turn tensors and lists inside an index into numpy arrays (a 0-d integer tensor into an int: PyTorch
+    selects with it, as with an int)."""
     parts = key if isinstance(key, tuple) else (key,)
-    parts = tuple(p._data if isinstance(p, Tensor) else np.asarray(p) if isinstance(p, list) else p for p in parts)
+    parts = tuple((int(p._data) if p._data.ndim == 0 and p._data.dtype.kind in "iu" else p._data)
+                  if isinstance(p, Tensor) else np.asarray(p) if isinstance(p, list) else p for p in parts)
     for p in parts:
         if isinstance(p, slice) and p.step is not None and p.step < 0:
             raise ValueError("step must be greater than zero")
     return parts if isinstance(key, tuple) else parts[0]
+
+
+def _copy_to(target, value):
+    """target = value as PyTorch's indexing writes it: copy_ for the same shape, fill_ for a 0-d value, else the
+    value without its leading 1s, expanded, then copied."""
+    if target.shape == value.shape:
+        target.copy_(value)
+    elif value.ndim == 0:
+        target.fill_(value)
+    else:
+        sizes = value.shape
+        while sizes and sizes[0] == 1:
+            sizes = sizes[1:]
+        target.copy_(value.view(sizes).expand(target.shape))
 
 
 def _keep_view(key):

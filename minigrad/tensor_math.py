@@ -421,7 +421,7 @@ class TensorMath:
         dim, start = _checked_narrow(self, dim, start, length)
         index = [slice(None)] * self.ndim
         index[dim] = slice(start, start + length)
-        return self[tuple(index)]
+        return sh.Slice.apply(self, (*index, Ellipsis))  # a slice even when it keeps the whole dim, as in PyTorch
 
     def select(self, dim, index):
         if self.ndim == 0:

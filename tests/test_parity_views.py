@@ -429,6 +429,80 @@ PROGRAMS = {
         y.backward(); print(x.grad)
         y.backward(); print(x.grad)
     """,
+    "setitem ell number": """
+        x = torch.tensor([1., 2., 3.], requires_grad=True); y = x * 1
+        y[...] = 7.
+        print(y, y.grad_fn.name())
+        print([(f.name() if f else None, n) for f, n in y.grad_fn.next_functions])
+    """,
+    "setitem ell 0d tensor": """
+        x = torch.tensor([1., 2., 3.], requires_grad=True); y = x * 1
+        y[...] = x[0] * 2
+        print(y, y.grad_fn.name())
+        print([(f.name() if f else None, n) for f, n in y.grad_fn.next_functions])
+        y.sum().backward(); print(x.grad)
+    """,
+    "setitem ell same shape": """
+        x = torch.tensor([1., 2., 3.], requires_grad=True); y = x * 1
+        y[...] = x * 2
+        print(y, y.grad_fn.name())
+        print([(f.name() if f else None, n) for f, n in y.grad_fn.next_functions])
+    """,
+    "setitem ell broadcast": """
+        x = torch.tensor([[1., 2., 3.], [4., 5., 6.]], requires_grad=True); y = x * 1
+        y[:, :] = x[0] * 2
+        print(y, y.grad_fn.name())
+        print([(f.name() if f else None, n) for f, n in y.grad_fn.next_functions])
+        y.sum().backward(); print(x.grad)
+    """,
+    "setitem slice 0d tensor": """
+        x = torch.tensor([1., 2., 3.], requires_grad=True); y = x * 1
+        y[:2] = x[2] * 2
+        print(y, y.grad_fn.name())
+        print([(f.name() if f else None, n) for f, n in y.grad_fn.next_functions])
+        y.sum().backward(); print(x.grad)
+    """,
+    "setitem 0d unsqueeze setitem": """
+        x = torch.tensor(2., requires_grad=True); y = x * 1
+        y[..., None] = torch.tensor([5.])
+        print(y, y.grad_fn.name())
+    """,
+    "setitem setitem leaf ell nograd": """
+        x = torch.tensor([1., 2., 3.])
+        x[...] = 5.
+        print(x, x._version)
+    """,
+    "setitem setitem none key": """
+        x = torch.tensor([1., 2., 3.], requires_grad=True); y = x * 1
+        y[None] = torch.tensor([4., 5., 6.])
+        print(y, y.grad_fn.name())
+    """,
+    "setitem setitem leading ones value": """
+        x = torch.tensor([1., 2., 3.], requires_grad=True); y = x * 1
+        y[1:] = (x[:2] * 3).view(1, 2)
+        print(y, y.grad_fn.name())
+        y.sum().backward(); print(x.grad)
+    """,
+    "setitem setitem leaf ell error": """
+        x = torch.tensor([1., 2., 3.], requires_grad=True)
+        x[...] = 5.
+    """,
+    "0d tensor index": """
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x[torch.tensor(1)]
+        print(y, y.shape)
+        y.backward(); print(x.grad)
+    """,
+    "0d tensor index 2d": """
+        x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        y = x[torch.tensor(1), 0]
+        print(y)
+    """,
+    "0d array in tuple with list": """
+        x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        y = x[torch.tensor(1), [0, 1]]
+        print(y)
+    """,
 }
 
 

@@ -250,6 +250,37 @@ def test_setitem_nodes():
                                                                                              (None, 0)]
 
 
+def test_setitem_whose_key_selects_everything_writes_the_tensor_itself():
+    x = leaf([1.0, 2.0, 3.0])
+    y = x * 1
+    y[...] = 7.0  # a 0-d value: fill_
+    assert repr(y) == "tensor([7., 7., 7.], grad_fn=<FillBackward3>)" and edges(y.grad_fn) == [("MulBackward0", 0),
+                                                                                                (None, 0)]
+    y = x * 1
+    y[:] = x * 2  # the same shape: copy_
+    assert repr(y) == "tensor([2., 4., 6.], grad_fn=<CopyBackwards>)"
+    m = leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    y = m * 1
+    y[:, :] = m[0] * 2  # broadcast: the value is expanded, then copied
+    assert edges(y.grad_fn) == [("MulBackward0", 0), ("ExpandBackward0", 0)]
+    y.sum().backward()
+    assert repr(m.grad) == "tensor([[4., 4., 4.],\n        [0., 0., 0.]])"
+    with raises_exactly("a leaf Variable that requires grad is being used in an in-place operation."):
+        x[...] = 5.0
+
+
+def test_setitem_into_a_0d_tensor_and_with_leading_ones():
+    y = leaf(2.0) * 1
+    y[..., None] = minigrad.tensor([5.0])
+    assert repr(y) == "tensor(5., grad_fn=<CopySlices>)"
+    x = leaf([1.0, 2.0, 3.0])
+    y = x * 1
+    y[1:] = (x[:2] * 3).view(1, 2)
+    assert repr(y) == "tensor([1., 3., 6.], grad_fn=<CopySlices>)"
+    y.sum().backward()
+    assert repr(x.grad) == "tensor([4., 3., 0.])"
+
+
 def test_augmented_assignment_on_a_slice():
     x = leaf([1.0, 2.0, 3.0])
     y = x * 1
@@ -404,10 +435,34 @@ def test_reshape_nodes(make, name, before, is_view):
     ((0, slice(None, 2)), "SliceBackward0"), ((slice(None, 2), 0), "SelectBackward0"), ((None, Ellipsis),
                                                                                         "UnsqueezeBackward0"),
     ((slice(0, 5), slice(0, 1)), "SliceBackward0"), ((slice(0, 5), slice(0, 3)), "AliasBackward0"),
+    ((slice(-2, None), slice(None)), "SliceBackward0"), ((slice(None), slice(0, 3, 1)), "AliasBackward0"),
+    ((slice(0, 2, 2), slice(None)), "SliceBackward0"), ((None, slice(0, 2)), "UnsqueezeBackward0"),
 ])
 def test_index_nodes(key, name):
     m = leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     assert m[key].grad_fn.name() == name
+
+
+def test_narrow_always_slices():
+    m = leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert m.narrow(0, 0, 2).grad_fn.name() == "SliceBackward0" == m[None, 1].narrow(-1, 0, 3).grad_fn.name()
+
+
+def test_a_0d_integer_tensor_index_selects():
+    x = leaf([[1.0, 2.0], [3.0, 4.0]])
+    assert repr(x[minigrad.tensor(1), 0]) == "tensor(3., grad_fn=<SelectBackward0>)"
+    y = x[minigrad.tensor(1)][minigrad.tensor(0)]
+    assert y.shape == () and y.grad_fn.name() == "SelectBackward0"
+
+
+def test_second_derivative_through_setitem_of_one_element():
+    x = leaf([0.5]).double()
+    v = minigrad.tensor(0.3, dtype=minigrad.float64, requires_grad=True)
+    y = x * 1
+    y[0] = v * v
+    gx, gv = minigrad.autograd.grad((y * y).sum(), [x, v], create_graph=True)
+    (gx.sum() + gv).backward()
+    assert round(v.grad.item(), 6) == 1.08  # d/dv of 4 v**3 at 0.3 (gx is 0: x was overwritten)
 
 
 def test_negative_step_is_refused():

@@ -365,7 +365,7 @@ def _build_rules():
         # shape ops and copies: linear, so the same op moves the tangent
         sh.View: lambda ctx, x, t, out: t[0].reshape(out.shape),  # a tangent need not be contiguous
         sh.UnsafeView: lambda ctx, x, t, out: t[0].reshape(out.shape),
-        sh.AsStrided: lambda ctx, x, t, out: function.Tensor._make(t[0]._data[x[1]]),
+        sh.AsStrided: lambda ctx, x, t, out: function.Tensor._make(t[0]._data.reshape(-1)[x[1]]),
         sh.Transpose: linear(sh.Transpose),
         sh.T: linear(sh.T),
         sh.Permute: linear(sh.Permute),

@@ -44,8 +44,9 @@ SEVERAL_ADVICE = (
 
 
 def positions_in_base(view):
-    """Where each element of `view` sits in its base: an index tuple, so that base[positions] has the view's
-    values (as a copy). Found by replaying the view's ops on the numbers 0..n-1 laid out like the base."""
+    """Where each element of `view` sits in its base: an integer array shaped like the view, holding positions
+    in the flattened base (base.reshape(-1)[positions] has the view's values, as a copy). Found by replaying
+    the view's ops on the numbers 0..n-1 laid out like the base."""
     base = view._base._data
     numbers = np.empty_like(base, dtype=np.intp)  # the base's memory order, so that a .view() replays too
     numbers[...] = np.arange(base.size).reshape(base.shape)
@@ -53,7 +54,7 @@ def positions_in_base(view):
         numbers = op.forward(_UNTRACKED, _wrap(numbers), *args)
         if output_nr is not None:  # split, unbind: one of several views
             numbers = numbers[output_nr]
-    return np.unravel_index(numbers, base.shape)
+    return numbers
 
 
 def check_view_rebase(view, indirect):
@@ -123,18 +124,18 @@ class CopySlices(Node):
 
     def apply_backward(self, grad_outputs):
         grad, = grad_outputs
-        fn = self.fn
-        fn_grads = fn.apply_backward((grad[self.places],))  # the op's backward, on the view's part
+        shape, flat, fn = grad.shape, grad.reshape(-1), self.fn
+        fn_grads = fn.apply_backward((flat[self.places],))  # the op's backward, on the view's part
         grads = [fn_grads[position] for position in fn._arg_pos]
-        shape, dtype = fn._input_meta[0]
+        view_shape, dtype = fn._input_meta[0]
         into_view = grads[0]
         if into_view is None:  # the op's output does not depend on the view's old values
-            into_view = _wrap(np.zeros(shape, dtype))
+            into_view = _wrap(np.zeros(view_shape, dtype))
         else:
-            into_view = unbroadcast(into_view, shape, fn)
+            into_view = unbroadcast(into_view, view_shape, fn)
             if into_view._data.dtype != dtype:
                 into_view = into_view._cast(dtype)
-        return (IndexPut.apply(grad, into_view, self.places), *grads[1:])
+        return (IndexPut.apply(flat, into_view, self.places).view(shape), *grads[1:])
 
     def release(self):
         self.fn.release()

@@ -79,6 +79,22 @@ class Fill(Function):
         return _zeros(g), None
 
 
+class FillTensor(Function):
+    """every element set to the value of a 0-d tensor (x.fill_(t), x[1:] = t):  da = 0,  dt = sum of g"""
+    node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        if value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+                               "dimensions.")
+        return np.full_like(a._data, value._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (_zeros(g) if ctx.needs_input_grad[0] else None), (g.sum() if ctx.needs_input_grad[1] else None)
+
+
 def _zeros(g):
     """The gradient of overwritten values: +0 everywhere, with no graph (PyTorch's zeros_like; g * 0 would give
     -0. for a negative g)."""

@@ -335,7 +335,24 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g * (1 - out * out)
+        return TanhBackward.apply(g, out)
+
+
+class TanhBackward(Function):
+    """tanh's backward as PyTorch runs it, an op of its own (so create_graph records it): g * (1 - out**2):
+    dg = gg * (1 - out**2),  dout = gg * (-2 out g)"""
+    node_name = "TanhBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, out):
+        ctx.save_for_backward(g, out)
+        return g._data * (1 - out._data * out._data)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, out = ctx.saved_tensors
+        return (TanhBackward.apply(gg, out) if ctx.needs_input_grad[0] else None,
+                gg * (-2 * out * g) if ctx.needs_input_grad[1] else None)
 
 
 class Tan(Function):
@@ -369,7 +386,24 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, g):
         s, = ctx.saved_tensors
-        return g * (1 - s) * s  # PyTorch's order of rounding
+        return SigmoidBackward.apply(g, s)
+
+
+class SigmoidBackward(Function):
+    """sigmoid's backward as PyTorch runs it, an op of its own: g * (1 - s) * s (PyTorch's order of rounding):
+    dg = gg * (1 - s) * s,  ds = gg * g * (1 - 2 s)"""
+    node_name = "SigmoidBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, s):
+        ctx.save_for_backward(g, s)
+        return g._data * (1 - s._data) * s._data
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, s = ctx.saved_tensors
+        return (SigmoidBackward.apply(gg, s) if ctx.needs_input_grad[0] else None,
+                gg * g * (-2 * s + 1) if ctx.needs_input_grad[1] else None)
 
 
 class Relu(Function):

@@ -319,7 +319,8 @@ class Index(Function):
         ctx.save_for_backward(*(a._make_like(p) for p in _parts(key) if isinstance(p, np.ndarray)))
         # numpy may lay the new array out transposed (x[:, [2, 0, 1]]); PyTorch's is always contiguous, and a
         # later .view() relies on that
-        return np.ascontiguousarray(a._data[key])
+        out = np.asarray(a._data[key])
+        return out if out.flags.c_contiguous else np.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, g):
@@ -340,7 +341,7 @@ class Select(Function):
 
     @staticmethod
     def backward(ctx, g):
-        applied = _applied_ops(ctx.key, ctx.shape)
+        applied = applied_ops(ctx.key, ctx.shape)
         if not applied:  # x[...]: the same elements
             return g, None
         return _INDEX_BACKWARD[applied[0]].apply(g, ctx.key, ctx.shape), None
@@ -388,18 +389,19 @@ _INDEX_BACKWARD = {Select: SelectBackward, Slice: SliceBackward, UnsqueezeIndex:
 
 
 class AsStrided(Function):
-    """a view's values read out of its base at the given places: the node a view gets once its base (or another
-    view of it) has changed in place (see minigrad/autograd/views.py):  dbase = zeros, g added at the places"""
+    """a view's values read out of its base at the given places (positions in the flattened base): the node a
+    view gets once its base (or another view of it) has changed in place (see minigrad/autograd/views.py):
+    dbase = zeros, g added at the places"""
     node_name = "AsStridedBackward0"
 
     @staticmethod
     def forward(ctx, base, places):
         ctx.places, ctx.shape = places, base._data.shape
-        return base._data[places]
+        return base._data.reshape(-1)[places]
 
     @staticmethod
     def backward(ctx, g):
-        return IndexAddInto.apply(g, ctx.places, ctx.shape), None
+        return IndexAddInto.apply(g, ctx.places, (int(np.prod(ctx.shape)),)).view(ctx.shape), None
 
 
 class IndexAddInto(Function):
@@ -453,11 +455,17 @@ def index_op(key, shape):
         return Index
     if isinstance(key, slice):  # a lone slice always slices, even x[:]
         return Slice
-    applied = _applied_ops(key, shape)
+    applied = applied_ops(key, shape)
     return applied[-1] if applied else Alias
 
 
-def _applied_ops(key, shape):
+def _whole(part, size):
+    """A slice PyTorch skips: it keeps the whole dim, written as :, 0:, ::1 or with a stop past the end (a
+    negative start such as -2: on a dim of 2 still slices)."""
+    return part.start in (None, 0) and part.step in (None, 1) and (part.stop is None or part.stop >= size)
+
+
+def applied_ops(key, shape):
     """The ops PyTorch applies for a basic key, left to right: an int selects, None unsqueezes, a slice slices
     unless it keeps the whole dim."""
     parts, applied, dim = _parts(key), [], 0
@@ -467,7 +475,7 @@ def _applied_ops(key, shape):
         elif part is None:
             applied.append(UnsqueezeIndex)
         elif isinstance(part, slice):
-            if dim >= len(shape) or part.indices(shape[dim]) != (0, shape[dim], 1):  # (too many: numpy says so)
+            if not _whole(part, shape[dim] if dim < len(shape) else 0):
                 applied.append(Slice)
             dim += 1
         else:
