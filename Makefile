@@ -8,7 +8,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 TORCH := torch==2.13.0
 
-.PHONY: setup lab test bench parity clean
+.PHONY: setup lab test bench parity fuzz clean
 
 setup: $(STAMP)
 	@bash tools/system-deps.sh graphviz
@@ -25,6 +25,13 @@ parity: $(STAMP)
 	$(PIP) install -q "$(TORCH)"
 
 # as root (a container, a fresh VM) JupyterLab refuses to start unless told that this is intended
+# the differential fuzzer: N random programs run under PyTorch and minigrad; prints the mismatches grouped by
+# cause, each with a minimal program that shows it (tests/test_fuzz.py runs a fixed seed in every `make test`)
+N ?= 2000
+SEED ?= 0
+fuzz: parity
+	$(PY) -m tests.fuzz --n $(N) --seed $(SEED)
+
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 

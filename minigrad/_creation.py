@@ -374,10 +374,10 @@ def linspace(start, end, steps, dtype=None, requires_grad=False, device=None):
         raise RuntimeError("number of steps must be non-negative")
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     np_dtype = _default(dtype)
-    if np_dtype.kind == "b":
-        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     if steps <= 1:
         return _finish(np.full(steps, start).astype(np_dtype), None, requires_grad)
+    if np_dtype.kind == "b":
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     index = np.arange(steps)
     half = steps // 2
     if np_dtype.kind in "iu":  # integer dtypes: start and end truncated, the step in float64

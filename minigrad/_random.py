@@ -200,7 +200,8 @@ def normal_(array, mean=0.0, std=1.0, generator=None):
     # torch: contiguous and >= 16 -> normal_fill (never touches the cache); else serial, cached
     fill = _normal_fill if n >= 16 and array.flags.c_contiguous else _normal_serial
     view = _memory_order(array)
-    view[...] = fill(gen, n, dt, mean, std).reshape(view.shape)
+    compute = _F32 if dt is np.float16 and fill is _normal_fill else dt  # torch fills half through float32
+    view[...] = fill(gen, n, compute, mean, std).astype(dt).reshape(view.shape)
     return array
 
 

@@ -11,3 +11,13 @@ def warn(message, category=UserWarning):
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+_warned_once = set()
+
+
+def warn_once(message, category=UserWarning):
+    """A deprecation PyTorch reports once per process (TORCH_WARN_ONCE), not once per line."""
+    if message not in _warned_once:
+        _warned_once.add(message)
+        warn(message, category)

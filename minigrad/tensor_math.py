@@ -7,7 +7,7 @@ mixing tensors and numbers of different dtypes before an op runs.
 import numpy as np
 
 from ._dtype import NO_CUDA
-from ._warn import warn
+from ._warn import warn_once
 from .ops import linalg
 from .ops import pointwise as pw
 from .ops import reduce as red
@@ -31,9 +31,14 @@ class TensorMath:
         return _binary(pw.Add, self, other)
 
     def __sub__(self, other):
+        if self._data.dtype.kind == "b" or type(other) is bool or isinstance(other, Tensor) and \
+                other._data.dtype.kind == "b":
+            pw.no_bool_subtraction(self, other)  # before promotion turns the bool into a number
         return _binary(pw.Sub, self, other)
 
     def __rsub__(self, other):
+        if self._data.dtype.kind == "b" or type(other) is bool:
+            pw.no_bool_subtraction(self, other)
         if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
             return pw.Rsub.apply(self, other)
         a, s = _with_number(self, other)
@@ -328,9 +333,14 @@ class TensorMath:
 
     # shape
     def view(self, *shape):
+        if not shape:
+            raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
+                            " * (torch.dtype dtype)\n * (tuple of ints size)\n")
         return sh.View.apply(self, _shape_args(shape))
 
     def reshape(self, *shape):
+        if not shape:
+            raise TypeError('reshape() missing 1 required positional arguments: "shape"')
         return sh.reshape(self, _shape_args(shape))
 
     def view_as(self, other):
@@ -359,17 +369,17 @@ class TensorMath:
     @property
     def T(self):  # noqa: N802 - PyTorch's name
         if self.ndim == 0:
-            warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
+            warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
         elif self.ndim != 2:
-            warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
-                 "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
-                 "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
+            warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and "
+                      "it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
         return sh.Permute.apply(self, tuple(range(self.ndim - 1, -1, -1)))
 
     @property
     def mT(self):  # noqa: N802
         if self.ndim == 0:
-            warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.")
+            warn_once("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.")
             return self
         if self.ndim == 1:
             raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
@@ -399,6 +409,8 @@ class TensorMath:
         return sh.Unsqueeze.apply(self, wrap_dim(dim, self.ndim + 1))
 
     def expand(self, *shape):
+        if not shape:
+            raise TypeError('expand() missing 1 required positional arguments: "size"')
         shape = _shape_args(shape)
         _check_expand(self, shape)
         return sh.Expand.apply(self, shape)
@@ -438,16 +450,22 @@ class TensorMath:
     def split(self, split_size, dim=0):
         dim = wrap_dim(dim, self.ndim)
         if isinstance(split_size, (list, tuple)):
+            if not split_size and self._data.shape[dim] == 0:
+                return ()
             return sh.SplitWithSizes.apply(self, tuple(split_size), dim)
         size = self._data.shape[dim]
-        if split_size == 0 and size != 0:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        if split_size == 0:
+            if size != 0:
+                raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+            return sh.Split.apply(self, (0,), dim)
         return sh.Split.apply(self, tuple(min(split_size, size - i) for i in range(0, size, split_size)), dim)
 
     def chunk(self, chunks, dim=0):
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         dim = wrap_dim(dim, self.ndim)
+        if self._data.shape[dim] == 0:  # PyTorch: `chunks` empty pieces
+            return sh.SplitWithSizes.apply(self, (0,) * chunks, dim)
         return self.split(-(-self._data.shape[dim] // chunks), dim)
 
     def unbind(self, dim=0):
@@ -481,6 +499,8 @@ class TensorMath:
         return self <= other
 
     def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
+        if isinstance(other, Tensor) and other._data.dtype != self._data.dtype:
+            raise RuntimeError(f"{self.dtype._short} did not match {other.dtype._short}")
         return bool(np.allclose(self._data, _as_tensor(other)._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def equal(self, other):
@@ -576,9 +596,12 @@ def _broadcast_message(shape_a, shape_b):
 
 def _bitwise(name, logical, bitwise, a, b):
     """&, |, ^: logical for two bools, bitwise for integers, and PyTorch's error for floats."""
-    floats = [t.dtype for t in (a, b) if isinstance(t, Tensor) and t._data.dtype.kind == "f"]
+    floats = [t for t in (a, b) if isinstance(t, Tensor) and t._data.dtype.kind == "f"]
     if floats or isinstance(b, float):
-        short = floats[0]._short if floats else "Float"
+        if isinstance(b, Tensor) and b._data.dtype != a._data.dtype:
+            short = _promote(a, b, False)[0].dtype._short  # named after the dtype the op would compute in
+        else:
+            short = floats[0].dtype._short if floats else "Float"
         raise NotImplementedError(f'"{name}_cpu" not implemented for \'{short}\'')
     both_bool = a._data.dtype.kind == "b" and (isinstance(b, bool) or isinstance(b, Tensor) and
                                                 b._data.dtype.kind == "b")
@@ -714,6 +737,12 @@ def _clamp(a, low, high):
                 target, _ = _promote(target, b, False)
         dtype = target._data.dtype
         a, low, high = (t if t is None or t._data.dtype == dtype else t._cast(dtype) for t in (a, *bounds))
+        for bound in (low, high):
+            if bound is not None:
+                try:
+                    np.broadcast_shapes(a.shape, bound.shape)
+                except ValueError:
+                    raise RuntimeError(_broadcast_message(a.shape, bound.shape)) from None
         return pw.ClampTensor.apply(a, low, high)
     for bound in (low, high):
         if bound is not None:
@@ -742,11 +771,21 @@ def where(condition, a, b):
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         a = Tensor._make(_from_data(a))
     if not isinstance(a, Tensor):
+        b, _ = _with_number(b, a)  # a number may lift the tensor's kind (bool -> int64 -> float32), as in PyTorch
         a = Tensor._make(np.asarray(a, dtype=b._data.dtype))
     if not isinstance(b, Tensor):
+        a, _ = _with_number(a, b)
         b = Tensor._make(np.asarray(b, dtype=a._data.dtype))
     if a._data.dtype != b._data.dtype:
         a, b = _promote(a, b, False)
+    try:
+        np.broadcast_shapes(cond.shape, a.shape, b.shape)
+    except ValueError:
+        try:
+            first = np.broadcast_shapes(cond.shape, a.shape)
+        except ValueError:
+            raise RuntimeError(_broadcast_message(cond.shape, a.shape)) from None
+        raise RuntimeError(_broadcast_message(first, b.shape)) from None
     return pw.Where.apply(cond, a, b)
 
 

@@ -32,12 +32,12 @@ def _roots_and_seeds(outputs, grad_outputs, name="grad_output"):
     """The start of backward: each output's edge, and its seed gradient (ones for a one-element output)."""
     Tensor = function.Tensor  # noqa: N806 - the class, under its own name
     roots, seeds = [], []
-    grad_outputs = grad_outputs or (None,) * len(outputs)
+    grad_outputs = grad_outputs if grad_outputs is not None else (None,) * len(outputs)
     for g in grad_outputs[:len(outputs)]:
         if g is not None and not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
     if len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"got {len(grad_outputs)} tensors and {len(outputs)} gradients")
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not isinstance(out, Tensor):
             raise TypeError(f"'{type(out).__name__}' object is not iterable")

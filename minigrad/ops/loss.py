@@ -13,10 +13,11 @@ BCE_GRAD_EPSILON = 1e-12  # and keeps x(1-x) away from 0 in the gradient
 
 
 def reduce_array(loss, reduction):
-    if reduction == "mean":
-        return np.asarray(loss.mean(dtype=loss.dtype))
+    if reduction == "mean":  # the sum, then / n (nan for an empty input, silently, as in PyTorch)
+        with np.errstate(invalid="ignore"):
+            return np.asarray(np.add.reduce(loss, axis=None) / loss.dtype.type(loss.size))
     if reduction == "sum":
-        return np.asarray(loss.sum(dtype=loss.dtype))
+        return np.asarray(np.add.reduce(loss, axis=None))
     return loss
 
 
@@ -52,6 +53,8 @@ class BinaryCrossEntropy(Function):
         p = x._data
         if ((p < 0) | (p > 1)).any() or np.isnan(p).any():
             raise RuntimeError("all elements of input should be between 0 and 1")
+        if ((y._data < 0) | (y._data > 1)).any():
+            raise RuntimeError("all elements of target should be between 0 and 1")
         ctx.save_for_backward(x, y)
         ctx.weight, ctx.reduction = weight, reduction
         log_p = np.maximum(np.log(p), BCE_LOG_FLOOR)
@@ -76,13 +79,15 @@ class BinaryCrossEntropyWithLogits(Function):
 
     @staticmethod
     def forward(ctx, z, y, weight, pos_weight, reduction):
+        reduction, out_dtype = reduction if isinstance(reduction, tuple) else (reduction, z._data.dtype)
         ctx.save_for_backward(z, y)
         ctx.weight, ctx.pos_weight, ctx.reduction = weight, pos_weight, reduction
-        x, t = z._data, y._data
+        common = np.result_type(z._data, y._data)  # float16 logits with a float32 target are computed in float32
+        x, t = z._data.astype(common, copy=False), y._data.astype(common, copy=False)
         log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))  # never exponentiates a large number
         log_weight = 1 if pos_weight is None else (pos_weight - 1) * t + 1
         loss = (1 - t) * x - log_weight * log_sigmoid
-        return reduce_array(loss if weight is None else loss * weight, reduction)
+        return reduce_array(loss if weight is None else loss * weight, reduction).astype(out_dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -117,13 +122,17 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, g):
-        coef = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # -w_i at [i, t_i], 0 elsewhere
-        coef[_pick_index(ctx.shape, ctx.safe_target)] = 0 - ctx.w  # 0 - w: no -0.0
+        from .pointwise import masked
+        index = _pick_index(ctx.shape, ctx.safe_target)
+        weights = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # w_i at [i, t_i]
+        weights[index] = ctx.w
+        picked = np.zeros(ctx.shape, dtype=bool)  # the counted targets; +0 everywhere else, as PyTorch's scatter
+        picked[index] = ctx.w != 0
         if ctx.reduction == "mean":
-            coef /= ctx.total
+            g = g / float(ctx.total)
         if ctx.reduction == "none" and len(ctx.shape) > 1:
             g = g.unsqueeze(1)
-        return g * type(g)._make(coef), None, None, None, None
+        return masked(picked, -g * type(g)._make(weights)), None, None, None, None  # PyTorch: w * -(g / W)
 
 
 def _pick_index(shape, target):

@@ -44,9 +44,13 @@ def power(x, e):
     """x ** e for an array x and a number e, with PyTorch's kernels: 2, 3 and -2 by multiplication, 0.5, -0.5
     and -1 as sqrt, rsqrt and reciprocal, other exponents through pow (the last bit may differ there)."""
     if x.dtype.kind in "iub":
-        if isinstance(e, int) and e < 0:
+        if isinstance(e, int) and e < 0 and not isinstance(e, bool):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if x.dtype.kind == "b":  # bool ** bool stays bool (x ** False is all True)
+            return x.copy() if e else np.ones_like(x)
         return x ** e
+    if x.dtype == np.float16:  # PyTorch's half pow has no shortcuts: pow in float32, rounded to half
+        return np.power(x.astype(np.float32), np.float32(e)).astype(np.float16)
     if e == 2:
         return x * x
     if e == 3:
@@ -83,7 +87,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        _no_bool_subtraction(a, b)
+        no_bool_subtraction(a, b)
         return a._data - (b if isinstance(b, (int, float)) else b._data)
 
     @staticmethod
@@ -97,7 +101,7 @@ class Rsub(Function):
 
     @staticmethod
     def forward(ctx, a, s):
-        _no_bool_subtraction(a, s)
+        no_bool_subtraction(a, s)
         return s - a._data
 
     @staticmethod
@@ -105,7 +109,7 @@ class Rsub(Function):
         return -g, None
 
 
-def _no_bool_subtraction(a, b):
+def no_bool_subtraction(a, b):
     """PyTorch refuses a - b when either side is a bool tensor (or a Python bool)."""
     bools = [isinstance(v, bool) or hasattr(v, "_data") and v._data.dtype.kind == "b" for v in (a, b)]
     if all(bools):
@@ -413,6 +417,8 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
+        if x.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
         out = a._make_like(np.where(x < 0, np.zeros((), x.dtype), x))  # -0. and nan stay, as in PyTorch
         ctx.save_for_backward(out)
         return out
@@ -430,12 +436,12 @@ class ThresholdBackward(Function):
 
     @staticmethod
     def forward(ctx, g, out):
-        ctx.keep = out._data > 0
+        ctx.keep = ~(out._data <= 0)  # PyTorch's threshold_backward: out <= 0 ? 0 : g (a nan passes g on)
         return np.where(ctx.keep, g._data, np.zeros((), g._data.dtype))
 
     @staticmethod
     def backward(ctx, gg):
-        return masked(ctx.keep, gg), None
+        return masked(ctx.keep, gg), (_zeros_like(gg) if ctx.needs_input_grad[1] else None)
 
 
 class Abs(Function):
@@ -573,7 +579,7 @@ class Maximum(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a._data, b._data)
+        return _extreme(a._data, b._data, np.less)
 
     @classmethod
     def backward(cls, ctx, g):
@@ -596,7 +602,16 @@ class Minimum(Maximum):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.minimum(a._data, b._data)
+        return _extreme(a._data, b._data, np.greater)
+
+
+def _extreme(x, y, loses):
+    """maximum (loses = less) / minimum (loses = greater) as PyTorch's kernel: y where x loses, else x (so a tie
+    between -0. and 0. keeps x), and nan where either is nan."""
+    out = np.where(loses(x, y), y, x)
+    if out.dtype.kind == "f":
+        out = np.where(np.isnan(y), y, out)  # x's nan is already kept (nan never loses)
+    return out
 
 
 class Where(Function):
@@ -656,7 +671,14 @@ _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "in
 
 def lerp(start, end, weight):
     """torch.lerp with PyTorch's checks: end (and a tensor weight) of start's dtype, floating point only."""
+    from ..tensor_math import _broadcast_message
     expected = _C_NAMES[start._data.dtype.name]
+    for other in (end, weight):
+        if hasattr(other, "_data"):
+            try:
+                np.broadcast_shapes(start.shape, other.shape)
+            except ValueError:
+                raise RuntimeError(_broadcast_message(start.shape, other.shape)) from None
     for name, t in (("end", end), ("weight", weight)):
         if hasattr(t, "_data") and t._data.dtype != start._data.dtype:
             raise RuntimeError(f"expected dtype {expected} for `{name}` but got dtype {_C_NAMES[t._data.dtype.name]}")
@@ -777,7 +799,10 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return np.sign(a._data) if a._data.dtype.kind != "b" else a._data.copy()
+        x = a._data
+        if x.dtype.kind == "b":
+            return x.copy()
+        return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)  # (0 < x) - (x < 0): sign(nan) is 0 in PyTorch
 
     @staticmethod
     def backward(ctx, g):
@@ -790,7 +815,7 @@ class Floor(Sign):
 
     @staticmethod
     def forward(ctx, a):
-        return np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy()
+        return _rounding(np.floor, "floor", a._data)
 
 
 class Round(Sign):
@@ -799,4 +824,11 @@ class Round(Sign):
 
     @staticmethod
     def forward(ctx, a):
-        return np.round(a._data)
+        return _rounding(np.round, "round", a._data)
+
+
+def _rounding(fn, name, x):
+    """floor/round: integers stay as they are, bools are PyTorch's error."""
+    if x.dtype.kind == "b":
+        raise NotImplementedError(f'"{name}_vml_cpu" not implemented for \'Bool\'')
+    return fn(x) if x.dtype.kind == "f" else x.copy()

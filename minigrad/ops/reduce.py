@@ -125,12 +125,30 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = wrap_dim(dim, a.ndim)
-        return np.cumsum(a._data, axis=ctx.dim if a.ndim else None, dtype=_sum_dtype(a._data)).reshape(
-            a._data.shape)
+        out = np.cumsum(a._data, axis=ctx.dim if a.ndim else None, dtype=_sum_dtype(a._data)).reshape(a._data.shape)
+        return out + 0 if out.dtype.kind == "f" else out  # PyTorch's running sum starts at +0: never -0.
 
     @staticmethod
     def backward(ctx, g):
-        return g.sum(dim=ctx.dim, keepdim=True) - g.cumsum(ctx.dim) + g, None
+        return ReverseCumsum.apply(g, ctx.dim), None
+
+
+class ReverseCumsum(Function):
+    """running sum from the far end (cumsum's backward, PyTorch's g.flip(dim).cumsum(dim).flip(dim)):
+    dg = cumsum of gg"""
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, g, dim):
+        ctx.dim = dim
+        if g.ndim == 0:
+            return g._data.copy()
+        out = np.flip(np.cumsum(np.flip(g._data, dim), axis=dim), dim)
+        return out + 0 if out.dtype.kind == "f" else out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gg.cumsum(ctx.dim), None
 
 
 class Mean(Function):
@@ -323,9 +341,13 @@ def _degrees_of_freedom(name, n, correction, reduced):
 
 def _variance(name, x, dims, correction, keepdim):
     """The variance of x over dims (numpy axis), computed in float64 as PyTorch accumulates it."""
+    if x.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     axis = dims if x.ndim else None
     n = _count(x.shape, dims) if x.ndim else x.size
-    dof = _degrees_of_freedom(name, n, correction, True)
+    out_size = x.size // n if n else int(np.prod([d for i, d in enumerate(x.shape) if i not in dims]))
+    _degrees_of_freedom(name, x.size // max(out_size, 1), correction, True)  # PyTorch counts numel in / numel out
+    dof = max(n - correction, 0)
     wide = x.astype(np.float64)
     with np.errstate(all="ignore"):
         mean = np.add.reduce(wide, axis=axis, keepdims=True) / n if n else np.full([1] * x.ndim, np.nan)
@@ -398,7 +420,9 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim = wrap_dim(dim, a.ndim)
-        out = a._make_like(_stable_softmax(a._data, dim) if a.ndim else np.ones_like(a._data))
+        x = a._data
+        with np.errstate(invalid="ignore"):  # a 0-d softmax is exp(x - x) / exp(x - x): 1, or nan for inf and nan
+            out = a._make_like(_stable_softmax(x, dim) if a.ndim else np.exp(x - x) / np.exp(x - x))
         ctx.save_for_backward(out)
         return out
 
@@ -422,7 +446,8 @@ class LogSoftmax(Function):
         elif a.ndim:
             out = x.copy()
         else:
-            out = np.zeros_like(x)
+            with np.errstate(invalid="ignore"):
+                out = x - x  # 0, or nan for inf and nan, as in PyTorch
         out = a._make_like(out)
         ctx.save_for_backward(out)
         return out

@@ -8,7 +8,7 @@ valid programs and error cases come out of it.
 """
 import numpy as np
 
-from .program import DType, Failed, Ref, Step, run_step
+from .program import STATEMENTS, DType, Failed, Ref, Step, run_step
 
 NICE = (0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 1.5, -1.5, 3.0, 0.25, -3.0, 0.75, -0.25)
 SPECIAL = (float("nan"), float("inf"), -float("inf"), -0.0, 1e-8, 1e4, -1e4)
@@ -89,6 +89,9 @@ class Builder:
     def tensors(self, where=None):
         found = []
         for i, value in enumerate(self.values):
+            step = self.steps[i].args[0] if self.steps[i].kind == "no_grad" else self.steps[i]
+            if step.kind in STATEMENTS:
+                continue  # its value is the tensor it changed, which the pool has already
             if isinstance(value, self.torch.Tensor):
                 found.append(Ref(i))
             elif isinstance(value, (tuple, list)) and not isinstance(value, self.torch.Size):
@@ -141,7 +144,7 @@ class Builder:
         kind = "b" if dtype == "bool" else "i" if dtype.startswith("int") else "f"
         if requires_grad is None:
             requires_grad = kind == "f" and self.chance(0.7)
-        if kind == "f" and self.chance(0.12) and shape and 0 not in shape:  # the seeded random numbers
+        if kind == "f" and dtype != "float16" and self.chance(0.12) and shape and 0 not in shape:  # seeded random
             name = self.choice(("randn", "rand"))
             kwargs = {"requires_grad": True} if requires_grad else {}
             if dtype != "float32":
@@ -236,11 +239,14 @@ def gen_creation(b):
         b.call("eye", n, *((int(b.rng.integers(1, 4)),) if b.chance(0.4) else ()), **kwargs)
     elif r < 0.82:
         like = b.pick()
-        name = b.choice(("zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "empty_like"))
+        name = b.choice(("zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "empty_like", "empty"))
         if name == "full_like":
             b.call(name, like, b.number(), **kwargs)
-        elif name == "empty_like":
-            b.method("size", b.call(name, like, **kwargs) or like)  # empty's values are undefined: only the shape
+        elif name.startswith("empty"):  # uninitialized values: filled in place before anything reads them
+            kwargs.pop("requires_grad", None)
+            empty = b.call(name, like, **kwargs) if name == "empty_like" else b.call(name, *shape, **kwargs)
+            if empty is not None:
+                b.method("fill_", empty, b.number("f" if b.value(empty).is_floating_point() else "i"), keep_error=0)
         else:
             b.call(name, like, **kwargs)
     elif r < 0.9:
@@ -834,7 +840,7 @@ def probe_tensor_errors(b):
                      ("logsumexp", (2,)), ("mean", (), {"dim": -3}), ("select", (2, 0)), ("narrow", (0, 1, 5)),
                      ("mm", None), ("bmm", None), ("mv", None), ("dot", None), ("repeat", (2,)),
                      ("split", ([1, 1], 1)), ("std", (), {"dim": 4}), ("cumsum", (2,)), ("flatten", (3,)),
-                     ("to", ("cuda",)), ("cuda", ()), ("view", (6.0,)), ("sum", ("a",)), ("item", ())))
+                     ("to", ("cuda",)), ("cuda", ()), ("item", ())))
     name, args = case[0], case[1]
     kwargs = case[2] if len(case) > 2 else {}
     if args is None:
