@@ -359,8 +359,8 @@ def _build_rules():
         la.Dot: product,
         la.Mv: product,
         la.Mm: product,
-        la.VecMat: product,
-        la.BatchedMatmul: product,
+        la.SqueezeRow: linear(la.SqueezeRow),
+        la.Bmm: product,
         la.Addmm: lambda ctx, x, t, out: t[0] + t[1] @ x[2] + x[1] @ t[2],
         # shape ops and copies: linear, so the same op moves the tangent
         sh.View: lambda ctx, x, t, out: t[0].reshape(out.shape),  # a tangent need not be contiguous
