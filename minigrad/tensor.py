@@ -223,7 +223,11 @@ class Tensor(TensorMath):
 
     @data.setter
     def data(self, value):
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if not isinstance(value, Tensor):
+            kind = type(value)
+            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+            raise TypeError(f"Variable data has to be a tensor, but got {name}")
+        self._data = value._data
 
     @property
     def _version(self):

@@ -221,8 +221,8 @@ def gen_creation(b):
         kwargs["dtype"] = DType(b.dtype())
     if b.chance(0.3) and "dtype" not in kwargs:
         kwargs["requires_grad"] = True
-    if r < 0.2:
-        b.call(b.choice(("zeros", "ones")), *shape, **kwargs) if b.chance(0.7) else \
+    if r < 0.2:  # zeros(2, 3) or zeros((2, 3)); a 0-d one as zeros(()) (PyTorch refuses zeros())
+        b.call(b.choice(("zeros", "ones")), *shape, **kwargs) if shape and b.chance(0.7) else \
             b.call(b.choice(("zeros", "ones")), shape, **kwargs)
     elif r < 0.3:
         b.call("full", shape, b.number(b.choice("ffib")), **kwargs)
@@ -244,7 +244,7 @@ def gen_creation(b):
             b.call(name, like, b.number(), **kwargs)
         elif name.startswith("empty"):  # uninitialized values: filled in place before anything reads them
             kwargs.pop("requires_grad", None)
-            empty = b.call(name, like, **kwargs) if name == "empty_like" else b.call(name, *shape, **kwargs)
+            empty = b.call(name, like, **kwargs) if name == "empty_like" else b.call(name, shape, **kwargs)
             if empty is not None:
                 b.method("fill_", empty, b.number("f" if b.value(empty).is_floating_point() else "i"), keep_error=0)
         else:
