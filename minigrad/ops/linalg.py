@@ -199,35 +199,39 @@ _C_TYPES = {"float64": "double", "float32": "float", "float16": "c10::Half", "in
 
 
 def check_operands(kind, a, b):
-    """PyTorch's rank and dtype errors for the products: kind is dot, mv, mm, bmm, or matmul (which picks the
-    dtype message by the operands' dims, and has no rank limits of its own)."""
-    ranks = kind != "matmul"
-    if not ranks:
-        kind = "dot" if a.ndim == 1 and b.ndim == 1 else "mv" if b.ndim == 1 else "mm" if b.ndim == 2 else "bmm"
+    """PyTorch's rank, shape and dtype errors for the products (dot, mv, mm, bmm), in PyTorch's order: a dot checks
+    dtypes first, the others ranks, then sizes, then dtypes."""
     x, y = a.dtype._short, b.dtype._short
     if kind == "dot":
         if a.ndim != 1 or b.ndim != 1:
             raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
         if x != y:
             raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {x} and {y}")
-    elif kind == "mv":
-        if ranks and (a.ndim != 2 or b.ndim != 1):
+        return
+    if kind == "mv":
+        if a.ndim != 2 or b.ndim != 1:
             raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {b.ndim}")
+        if a.shape[1] != b.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec "
+                               f"({b.shape[0]})")
         if x != y:
             raise RuntimeError(f"addmv input tensors must have the same dtype, but got {y}, {x}, and {y}")
-    elif kind == "mm":
-        if ranks and (a.ndim != 2 or b.ndim != 2):
+        return
+    if kind == "mm":
+        if a.ndim != 2 or b.ndim != 2:
             raise RuntimeError("self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix")
+        if a.shape[1] != b.shape[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+                               f"{b.shape[0]}x{b.shape[1]})")
         if x != y:
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_TYPES[a.dtype.name]} != "
                                f"{_C_TYPES[b.dtype.name]}")
-    else:
-        if ranks:
-            for name, t in (("batch1", a), ("batch2", b)):
-                if t.ndim != 3:
-                    raise RuntimeError(f"{name} must be a 3D tensor")
-        if x != y:
-            raise RuntimeError(f"expected scalar type {x} but found {y}")
-        if ranks and (b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]):
-            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, "
-                               f"{a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
+        return
+    for name, t in (("batch1", a), ("batch2", b)):
+        if t.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, "
+                           f"{a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
+    if x != y:
+        raise RuntimeError(f"expected scalar type {x} but found {y}")
