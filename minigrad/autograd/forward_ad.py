@@ -382,4 +382,8 @@ def _build_rules():
         misc.Clone: linear(misc.Clone),
         misc.ToCopy: linear(misc.ToCopy),
         misc.CopyBackwards: linear(misc.CopyBackwards),
+        misc.FillTensor: lambda ctx, x, t, out: t[1],  # the value's tangent, everywhere
+        sh.MaskedFillTensor: lambda ctx, x, t, out: sh.MaskedFillTensor.apply(t[0], x[1], t[2]),
+        sh.Scatter: lambda ctx, x, t, out: sh.Scatter.apply(t[0], x[1], x[2], t[3]),
+        sh.Gather: linear(sh.Gather),
     }

@@ -27,7 +27,7 @@ def _scale(ctx, n):
 
 
 class MseLoss(Function):
-    """mean((x - y)^2):  dx = 2 (x - y) g / n,  dy = -dx"""
+    """mean((x - y)^2):  dx = 2 (x - y) g / n,  dy = 2 (y - x) g / n"""
     node_name = "MseLossBackward0"
 
     @staticmethod
@@ -40,8 +40,28 @@ class MseLoss(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        grad = 2.0 * _scale(ctx, x.numel()) * (x - y) * g
-        return grad, (-grad if ctx.needs_input_grad[1] else None), None
+        norm = 2.0 * _scale(ctx, x.numel())
+        return (MseLossBackward.apply(g, x, y, norm) if ctx.needs_input_grad[0] else None,
+                MseLossBackward.apply(g, y, x, norm) if ctx.needs_input_grad[1] else None, None)
+
+
+class MseLossBackward(Function):
+    """mse_loss's backward as PyTorch runs it, an op of its own: norm (x - y) g, norm = 2/n for a mean, else 2:
+    dg = norm (x - y) gg,  dx = norm g gg,  dy = -dx"""
+    node_name = "MseLossBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, x, y, norm):
+        ctx.save_for_backward(g, x, y)
+        ctx.norm = norm
+        return norm * (x._data - y._data) * g._data
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, x, y = ctx.saved_tensors
+        dg = ctx.norm * (x - y) * gg if ctx.needs_input_grad[0] else None
+        dx = gg * g * ctx.norm if ctx.needs_input_grad[1] or ctx.needs_input_grad[2] else None
+        return dg, dx, (-dx if ctx.needs_input_grad[2] else None), None
 
 
 class BinaryCrossEntropy(Function):

@@ -168,6 +168,17 @@ class Div(Function):
         return da, db
 
 
+class DivScalar(Div):
+    """a / s for a number s, as PyTorch's own formulas divide (div by a Scalar: DivBackward1; `x / 2` written in
+    Python divides by a tensor, DivBackward0):  da = g / s"""
+    node_name = "DivBackward1"
+    number_inputs = False
+
+    @staticmethod
+    def backward(ctx, g):
+        return DivScalar.apply(g, ctx.number), None
+
+
 class Neg(Function):
     """-a:  da = -g"""
     node_name = "NegBackward0"

@@ -9,7 +9,8 @@ import numpy as np
 from .._warn import warn
 from ..autograd.function import Function
 from .dims import wrap_dim, wrap_dims
-from .pointwise import masked
+from .pointwise import DivScalar, masked
+from .shape import MaskedFillTensor, Scatter
 
 
 def _dims(dim, ndim):
@@ -162,7 +163,7 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g.expand(ctx.shape) / max(int(np.prod(ctx.shape)), 1)
+        return DivScalar.apply(g.expand(ctx.shape), max(int(np.prod(ctx.shape)), 1))
 
 
 class MeanDim(Function):
@@ -177,7 +178,8 @@ class MeanDim(Function):
     @staticmethod
     def backward(ctx, g):
         count = _count(ctx.shape, ctx.dims)
-        return _unsqueeze_to(g, ctx.dims, ctx.keepdim, len(ctx.shape)).expand(ctx.shape) / count, None, None
+        spread = _unsqueeze_to(g, ctx.dims, ctx.keepdim, len(ctx.shape)).expand(ctx.shape)
+        return DivScalar.apply(spread, count), None, None
 
 
 def _mean(x, axis, keepdim, count):
@@ -210,8 +212,8 @@ class _ExtremumAll(Function):
         a, out = ctx.saved_tensors
         value = out._data
         hit = np.isnan(a._data) if np.isnan(value).any() else a._data == value  # as PyTorch, nan selects the nans
-        share = g / int(hit.sum()) if a.ndim else g
-        return masked(hit, share), None, None
+        zeros = g._make_like(np.zeros(a._data.shape, g._data.dtype))
+        return MaskedFillTensor.apply(zeros, hit, g / int(hit.sum())), None, None  # PyTorch's masked_fill_
 
 
 class _ExtremumDims(_ExtremumAll):
@@ -267,9 +269,9 @@ class _ExtremumDim(Function):
         if not ctx.shape:
             return g, None, None
         index = indices if ctx.keepdim else np.expand_dims(indices, ctx.dim)
-        onehot = np.arange(ctx.shape[ctx.dim]).reshape([-1 if i == ctx.dim else 1 for i in range(len(ctx.shape))])
-        chosen = np.broadcast_to(onehot == index, ctx.shape)
-        return masked(chosen, _unsqueeze_to(g, (ctx.dim,), ctx.keepdim, len(ctx.shape))), None, None
+        zeros = g._make_like(np.zeros(ctx.shape, g._data.dtype))  # g scattered into zeros, as PyTorch does
+        g = _unsqueeze_to(g, (ctx.dim,), ctx.keepdim, len(ctx.shape))
+        return Scatter.apply(zeros, ctx.dim, index, g), None, None
 
 
 class MaxDim(_ExtremumDim):
@@ -429,7 +431,29 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, g):
         s, = ctx.saved_tensors
-        return s * (g - (g * s).sum(dim=ctx.dim, keepdim=True)), None
+        return SoftmaxBackwardData.apply(g, s, ctx.dim), None
+
+
+class SoftmaxBackwardData(Function):
+    """softmax's backward as PyTorch runs it, an op of its own: s * (g - sum(g * s)):
+    dg = the same op on gg,  ds = gg g - sum(s g) gg - g sum(s gg)"""
+    node_name = "SoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, g, s, dim):
+        ctx.save_for_backward(g, s)
+        ctx.dim = dim
+        gs = g._data * s._data
+        return s._data * (g._data - np.add.reduce(gs, axis=dim, keepdims=True)) if s.ndim else gs - gs
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, s = ctx.saved_tensors
+        dg = SoftmaxBackwardData.apply(gg, s, ctx.dim) if ctx.needs_input_grad[0] else None
+        ds = None
+        if ctx.needs_input_grad[1]:
+            ds = g * gg - (s * g).sum(dim=ctx.dim, keepdim=True) * gg - g * (s * gg).sum(dim=ctx.dim, keepdim=True)
+        return dg, ds, None
 
 
 class LogSoftmax(Function):
@@ -455,7 +479,27 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g - out.exp() * g.sum(dim=ctx.dim, keepdim=True), None
+        return LogSoftmaxBackwardData.apply(g, out, ctx.dim), None
+
+
+class LogSoftmaxBackwardData(Function):
+    """log_softmax's backward as PyTorch runs it, an op of its own: g - exp(out) * sum(g):
+    dg = gg - sum(gg * exp(out)),  dout = -sum(g) exp(out) gg"""
+    node_name = "LogSoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, g, out, dim):
+        ctx.save_for_backward(g, out)
+        ctx.dim = dim
+        total = np.add.reduce(g._data, axis=dim, keepdims=True) if out.ndim else g._data
+        return g._data - np.exp(out._data) * total
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, out = ctx.saved_tensors
+        dg = gg - (gg * out.exp()).sum(dim=ctx.dim, keepdim=True) if ctx.needs_input_grad[0] else None
+        dout = -g.sum(dim=ctx.dim, keepdim=True) * out.exp() * gg if ctx.needs_input_grad[1] else None
+        return dg, dout, None
 
 
 class Logsumexp(Function):

@@ -215,10 +215,20 @@ class Repeat(Function):
 
     @staticmethod
     def backward(ctx, g):
-        sizes = (1,) * (len(ctx.repeats) - len(ctx.shape)) + ctx.shape
-        pairs = [n for r, s in zip(ctx.repeats, sizes) for n in (r, s)]  # (copies, size) per dim
-        summed = g.reshape(pairs).sum(dim=tuple(range(0, len(pairs), 2)))
-        return summed.reshape(ctx.shape), None
+        shape, repeats = ctx.shape, ctx.repeats
+        if 0 in repeats:  # nothing was copied
+            return g._make_like(np.zeros(shape, g._data.dtype)), None
+        for _ in range(len(repeats) - len(shape)):  # the new leading dims, summed one by one as PyTorch does
+            g = g.sum(0)
+        sizes, copies = [], []  # each repeated dim split in two, (copies, size), then summed over the copies
+        for r, n in zip(repeats[len(repeats) - len(shape):], shape):
+            if r != 1:
+                copies.append(len(sizes))
+                sizes.append(r)
+            sizes.append(n)
+        if copies:
+            g = g.reshape(sizes).sum(dim=tuple(copies))
+        return g, None
 
 
 class Cat(Function):
@@ -305,6 +315,59 @@ class MaskedFill(Function):
     def backward(ctx, g):
         mask, = ctx.saved_tensors
         return MaskedFill.apply(g, mask._data, 0), None, None
+
+
+class MaskedFillTensor(Function):
+    """a with the value of a 0-d tensor v where the mask holds (PyTorch's masked_fill with a tensor value):
+    da = g with 0 where the mask holds,  dv = sum of g where it holds"""
+    node_name = "MaskedFillBackward1"
+
+    @staticmethod
+    def forward(ctx, a, mask, v):
+        ctx.save_for_backward(a._make_like(mask))  # freed after backward, as PyTorch's saved mask
+        return np.where(mask, v._data.astype(a._data.dtype), a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        mask, = ctx.saved_tensors
+        da = MaskedFill.apply(g, mask._data, 0) if ctx.needs_input_grad[0] else None
+        return da, None, (g[mask._data].sum() if ctx.needs_input_grad[2] else None)
+
+
+class Scatter(Function):
+    """a with src written at `index` along `dim` (PyTorch's scatter; the backward of max(dim) scatters):
+    da = g with 0 at the written places,  dsrc = g gathered at index"""
+    node_name = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = a._data.copy()
+        np.put_along_axis(out, index, src._data, axis=dim)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        da = None
+        if ctx.needs_input_grad[0]:
+            da = Scatter.apply(g, ctx.dim, ctx.index, g._make_like(np.zeros(ctx.index.shape, g._data.dtype)))
+        dsrc = Gather.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return da, None, None, dsrc
+
+
+class Gather(Function):
+    """a's values at `index` along `dim` (PyTorch's gather):  da = zeros with g added at index"""
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.dim, ctx.index, ctx.shape = dim, index, a._data.shape
+        return np.take_along_axis(a._data, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        zeros = g._make_like(np.zeros(ctx.shape, g._data.dtype))
+        return Scatter.apply(zeros, ctx.dim, ctx.index, g), None, None  # (gather's indices never repeat here)
 
 
 class Index(Function):
