@@ -462,17 +462,24 @@ class Tensor(TensorMath):
         try:
             return sh.index_op(key, self._data.shape).apply(self, _keep_view(key))
         except IndexError as error:
-            raise IndexError(str(error).replace("axis", "dimension")) from None
+            raise IndexError(_index_message(error, key, self._data.ndim)) from None
 
     def __setitem__(self, key, value):
         """As PyTorch: x[mask] = v is one op on x (IndexPutBackward0); x[0] = v copies v into the view x[0] (so
         x's node becomes CopySlices); x[...] = v, whose key selects everything, copies v into x itself."""
         key = _index_key(key)
+        if self._data.ndim == 0 and isinstance(key, (slice, int)) and not isinstance(key, bool):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor." if isinstance(key, slice) else
+                             f"index {key} is out of bounds for dimension 0 with size 0" if key < 0 else
+                             _index_message(None, key, 0))
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
-        if sh.is_advanced(key):
-            self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key), value)
-        else:
-            _copy_to(self[key] if sh.applied_ops(key, self._data.shape) else self, value)
+        try:
+            if sh.is_advanced(key):
+                self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key), value)
+            else:
+                _copy_to(self[key] if sh.applied_ops(key, self._data.shape) else self, value)
+        except IndexError as error:
+            raise IndexError(_index_message(error, key, self._data.ndim)) from None
 
     # ---- in-place ops: compute out of place, then write into this tensor's memory ----
     def _check_inplace(self, records):
@@ -599,11 +606,28 @@ def _index_key(key):
     selects with it, as with an int)."""
     parts = key if isinstance(key, tuple) else (key,)
     parts = tuple((int(p._data) if p._data.ndim == 0 and p._data.dtype.kind in "iu" else p._data)
-                  if isinstance(p, Tensor) else np.asarray(p) if isinstance(p, list) else p for p in parts)
+                  if isinstance(p, Tensor) else (np.asarray(p) if p else np.zeros(0, np.int64))
+                  if isinstance(p, list) else p for p in parts)
     for p in parts:
         if isinstance(p, slice) and p.step is not None and p.step < 0:
             raise ValueError("step must be greater than zero")
     return parts if isinstance(key, tuple) else parts[0]
+
+
+def _index_message(error, key, ndim):
+    """PyTorch's text for a bad index (numpy's names arrays and axes, and counts differently)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    used = sum(p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 0 if p is None or p is Ellipsis else 1
+               for p in parts)
+    if ndim == 0 and used == 1 and len(parts) == 1:
+        if isinstance(parts[0], slice):
+            return "slice() cannot be applied to a 0-dim tensor."
+        if isinstance(parts[0], (int, np.integer)):
+            return ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+                    "convert a 0-dim tensor to a number")
+    if used > ndim:
+        return f"too many indices for tensor of dimension {ndim}"
+    return str(error).replace("axis", "dimension")
 
 
 def _copy_to(target, value):

@@ -169,6 +169,18 @@ CASES = {
                      "with the 'dim' argument."),
     "argmax of empty": (lambda t: t.zeros(0).argmax(), "IndexError",
                         "argmax(): Expected reduction dim to be specified for input.numel() == 0."),
+    # indexing and data
+    "0-d tensor [0]": (lambda t: t.tensor(1.0)[0], "IndexError",
+                       "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+                       "convert a 0-dim tensor to a number"),
+    "0-d tensor [:1]": (lambda t: t.tensor(1.0)[:1], "IndexError", "slice() cannot be applied to a 0-dim tensor."),
+    "too many indices": (lambda t: t.ones(2)[0, 1], "IndexError", "too many indices for tensor of dimension 1"),
+    "index out of bounds": (lambda t: t.ones(2)[5], "IndexError",
+                            "index 5 is out of bounds for dimension 0 with size 2"),
+    "0-d tensor [-1] = v": (lambda t: t.tensor(1.0).__setitem__(-1, 2.0), "IndexError",
+                            "index -1 is out of bounds for dimension 0 with size 0"),
+    "x.data = [1, 2]": (lambda t: setattr(t.ones(2), "data", [1, 2]), "TypeError",
+                        "Variable data has to be a tensor, but got list"),
     # backward
     "backward([1., 1.])": (lambda t: t.ones(2, requires_grad=True).mul(2).backward([1.0, 1.0]), "TypeError",
                            "gradients can be either Tensors or None, but got float"),
