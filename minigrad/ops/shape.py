@@ -97,7 +97,7 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, a, dim0, dim1):
         ctx.dims = dim0, dim1
-        return np.swapaxes(a._data, dim0, dim1)
+        return np.swapaxes(a._data, dim0, dim1) if a.ndim else a._data[...]  # a 0-d tensor: dims 0 and -1 only
 
     @staticmethod
     def backward(ctx, g):
