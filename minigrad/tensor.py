@@ -501,6 +501,9 @@ class Tensor(TensorMath):
         records = state.grad_enabled and (self.requires_grad or any(
             isinstance(a, Tensor) and a.requires_grad for a in args))
         self._check_inplace(records)
+        for a in args:
+            if isinstance(a, Tensor):
+                _check_partial_overlap(self._data, a._data)
         if not same_value_everywhere and any(stride == 0 and n > 1 for stride, n in zip(self._data.strides,
                                                                                         self._data.shape)):
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
@@ -510,12 +513,12 @@ class Tensor(TensorMath):
         return self._write_result(result)
 
     def _write_result(self, result):
+        if result._data.shape != self._data.shape:  # PyTorch checks the shape first, then the dtype
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
             raise RuntimeError(f"result type {result.dtype._short} can't be cast to the desired output type "
                                f"{self.dtype._short}")
-        if result._data.shape != self._data.shape:
-            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                               f"{list(result.shape)}")
         self._data[...] = result._data
         self._bump_version()
         if result._grad_fn is not None:  # this tensor is now the output of the op's node
@@ -529,10 +532,10 @@ class Tensor(TensorMath):
         return self
 
     def add_(self, other, alpha=1):
-        return self._inplace(lambda s, o: s + o * alpha if alpha != 1 else s + o, other)
+        return self._inplace(lambda s, o: s.add(o, alpha=alpha), other)
 
     def sub_(self, other, alpha=1):
-        return self._inplace(lambda s, o: s - o * alpha if alpha != 1 else s - o, other)
+        return self._inplace(lambda s, o: s.sub(o, alpha=alpha), other)
 
     def mul_(self, other):
         return self._inplace(Tensor.__mul__, other)
@@ -544,7 +547,13 @@ class Tensor(TensorMath):
         return self._inplace(Tensor.__pow__, exponent)
 
     def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
-        return self._inplace(Tensor.clamp, min, max)
+        try:
+            return self._inplace(Tensor.clamp, min, max)
+        except RuntimeError as error:  # clamp_ names the output type as C++ does ("long int", "bool")
+            text = str(error)
+            if not text.startswith("result type "):
+                raise
+            raise RuntimeError(text.rsplit(" ", 1)[0] + " " + _C_TYPE_NAMES[self.dtype.name]) from None
 
     clip_ = clamp_
 
@@ -597,6 +606,24 @@ def to_dtype(args, kwargs):
 
 
 # ---- helpers ----
+_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+                 "int32": "int", "bool": "bool"}
+
+
+def _check_partial_overlap(out, arg):
+    """PyTorch's refusal to write in place into memory an operand partly shares (x[1:] += x[:-1]); writing into
+    exactly the operand's memory (x += x) is fine. As in PyTorch, only dense arrays are compared."""
+    if arg is out or arg.size == 0 or out.size == 0 or not np.may_share_memory(out, arg):
+        return
+    dense = [a.flags.c_contiguous or a.flags.f_contiguous for a in (out, arg)]
+    if not all(dense):
+        return
+    start_out, start_arg = (a.__array_interface__["data"][0] for a in (out, arg))
+    if (start_out, out.nbytes) != (start_arg, arg.nbytes):
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
+                           "to a single memory location. Please clone() the tensor before performing the operation.")
+
+
 def _c_name(d):
     return {"float64": "double", "float32": "float", "int64": "long"}.get(d.name, d.name)
 
@@ -619,7 +646,7 @@ def _index_message(error, key, ndim):
     parts = key if isinstance(key, tuple) else (key,)
     used = sum(p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 0 if p is None or p is Ellipsis else 1
                for p in parts)
-    if ndim == 0 and used == 1 and len(parts) == 1:
+    if ndim == 0 and used == 1 and not isinstance(key, tuple):  # x[:1]; x[:1,] counts its indices instead
         if isinstance(parts[0], slice):
             return "slice() cannot be applied to a 0-dim tensor."
         if isinstance(parts[0], (int, np.integer)):
@@ -627,7 +654,20 @@ def _index_message(error, key, ndim):
                     "convert a 0-dim tensor to a number")
     if used > ndim:
         return f"too many indices for tensor of dimension {ndim}"
-    return str(error).replace("axis", "dimension")
+    text = str(error)
+    if text.startswith("index ") and " is out of bounds for axis " in text and sh.is_advanced(key):
+        # PyTorch moves the dims indexed by tensors to the front and numbers them there
+        axis = int(text.split(" is out of bounds for axis ")[1].split()[0])
+        dims, dim = [], 0
+        for p in parts:
+            if p is None or p is Ellipsis:
+                continue  # (an Ellipsis before an index tensor is rare; its dims are not counted here)
+            if isinstance(p, np.ndarray):
+                dims.extend(range(dim, dim + (p.ndim if p.dtype == bool else 1)))
+            dim += p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 1
+        if axis in dims:
+            text = text.replace(f"for axis {axis} ", f"for axis {dims.index(axis)} ")
+    return text.replace("axis", "dimension")
 
 
 def _copy_to(target, value):

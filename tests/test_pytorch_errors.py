@@ -179,6 +179,18 @@ CASES = {
                             "index 5 is out of bounds for dimension 0 with size 2"),
     "0-d tensor [-1] = v": (lambda t: t.tensor(1.0).__setitem__(-1, 2.0), "IndexError",
                             "index -1 is out of bounds for dimension 0 with size 0"),
+    "index tensor out of bounds": (lambda t: t.ones(2, 3)[:, [0, 7]], "IndexError",
+                                   "index 7 is out of bounds for dimension 0 with size 3"),
+    "0-d tensor [:1,]": (lambda t: t.tensor(1.0)[(slice(None, 1),)], "IndexError",
+                         "too many indices for tensor of dimension 0"),
+    "in place over a partly shared operand": (lambda t: (lambda x: x[1::2].div_(x))(t.ones(2)), "RuntimeError",
+                                              "unsupported operation: some elements of the input tensor and the "
+                                              "written-to tensor refer to a single memory location. Please clone() "
+                                              "the tensor before performing the operation."),
+    "in place: shape before dtype": (lambda t: t.tensor(False).add_(t.tensor([1.0])), "RuntimeError",
+                                     "output with shape [] doesn't match the broadcast shape [1]"),
+    "clamp_ names the C++ type": (lambda t: t.tensor(True).clamp_(0), "RuntimeError",
+                                  "result type Long can't be cast to the desired output type bool"),
     "x.data = [1, 2]": (lambda t: setattr(t.ones(2), "data", [1, 2]), "TypeError",
                         "Variable data has to be a tensor, but got list"),
     # backward

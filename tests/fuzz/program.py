@@ -183,8 +183,8 @@ def render_value(value, names, in_index=False):
         return "[" + ", ".join(render_value(v, names) for v in value) + "]"
     if isinstance(value, tuple):
         inner = ", ".join(render_value(v, names, in_index) for v in value)
-        if in_index:
-            return inner if value else "()"
+        if in_index:  # x[0,] indexes with a 1-tuple, which PyTorch treats differently from x[0]
+            return inner + ("," if len(value) == 1 else "") if value else "()"
         return "(" + inner + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, slice):
         parts = ["" if p is None else render_value(p, names) for p in (value.start, value.stop, value.step)]
