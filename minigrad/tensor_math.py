@@ -144,10 +144,10 @@ class TensorMath:
 
     # ---- math methods ----
     def add(self, other, alpha=1):
-        return self + other * alpha if alpha != 1 else self + other
+        return self + other if alpha == 1 else _binary(pw.AddScaled, self, other, extra=(alpha,))
 
     def sub(self, other, alpha=1):
-        return self - other * alpha if alpha != 1 else self - other
+        return self - other if alpha == 1 else _binary(pw.SubScaled, self, other, extra=(alpha,))
 
     def mul(self, other):
         return self * other
@@ -540,10 +540,10 @@ def _with_number(a, number, true_division=False):
     return a, number
 
 
-def _binary(op, a, b, true_division=False):
-    """a <op> b for a tensor a and a tensor, number or array b."""
+def _binary(op, a, b, true_division=False, extra=()):
+    """a <op> b for a tensor a and a tensor, number or array b (`extra`: more arguments of the op)."""
     if (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":  # the common case: no promotion
-        return op.apply(a, b)
+        return op.apply(a, b, *extra)
     if not isinstance(b, Tensor):
         if isinstance(b, (np.ndarray, list)):
             b = Tensor._make(_from_data(b))
@@ -552,13 +552,13 @@ def _binary(op, a, b, true_division=False):
                 a, b = _with_number(a, b, true_division)
             except TypeError:
                 return NotImplemented
-            return op.apply(a, b)
+            return op.apply(a, b, *extra)
     if a._data.dtype != b._data.dtype or (true_division and a._data.dtype.kind != "f"):
         # a bool operand (a mask) takes the other's dtype inside numpy itself, as in PyTorch: no cast needed
         if true_division or "b" not in (a._data.dtype.kind, b._data.dtype.kind) or a._data.dtype == b._data.dtype:
             a, b = _promote(a, b, true_division)
     try:
-        return op.apply(a, b)
+        return op.apply(a, b, *extra)
     except ValueError as error:
         if a._data.shape != b._data.shape:
             raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None

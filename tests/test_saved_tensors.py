@@ -100,3 +100,25 @@ def test_views_save_nothing_so_a_second_backward_works(op):
     y.backward()
     y.backward()
     assert x.grad.sum().item() == 2 * op(x).numel()
+
+
+@pytest.mark.parametrize("op, text, edges_", [
+    (lambda x, y: x.add(y, alpha=0.7), "tensor([1.2100, 0.8100], grad_fn=<AddBackward0>)", ["AccumulateGrad"] * 2),
+    (lambda x, y: x.sub(2, alpha=3), "tensor([-5., -4.], grad_fn=<SubBackward0>)", ["AccumulateGrad", None]),
+    (lambda x, y: x.clone().sub_(y, alpha=2), "tensor([0.4000, 5.4000], grad_fn=<SubBackward0>)",
+     ["CloneBackward0", "AccumulateGrad"]),
+], ids=["add", "sub-number", "sub_"])
+def test_alpha_is_part_of_add_and_sub(op, text, edges_):
+    x, y = leaf([1.0, 2.0]), leaf([0.3, -1.7])
+    out = op(x, y)
+    assert repr(out) == text
+    assert [child.name().replace("torch::autograd::", "") if child else None
+            for child, _ in out.grad_fn.next_functions] == edges_
+    out.sum().backward()
+    out.sum().backward()  # nothing saved (no `y * alpha` node in between), so a second backward works
+
+
+def test_add_with_alpha_rounds_once_as_torch():
+    a = minigrad.tensor([0.1], dtype=minigrad.float32)
+    b = minigrad.tensor([0.3], dtype=minigrad.float32)
+    assert a.add(b, alpha=0.7).item() == 0.3100000023841858  # fused a + 0.7 * b, as PyTorch's kernel

@@ -465,6 +465,25 @@ def test_second_derivative_through_setitem_of_one_element():
     assert round(v.grad.item(), 6) == 1.08  # d/dv of 4 v**3 at 0.3 (gx is 0: x was overwritten)
 
 
+def test_unbind_gives_views_even_of_single_elements():
+    x = minigrad.tensor([1, 0])
+    first, _ = x.unbind()
+    x[-2] = -2
+    assert repr(first) == "tensor(-2)" and first._base is x
+
+
+def test_index_put_broadcasts_as_torch():
+    x = minigrad.tensor([2.0, 3.0, 4.0])
+    x[[0, 2]] = minigrad.tensor([[5.0, 6.0]])  # leading 1s dropped
+    assert x.tolist() == [5.0, 3.0, 6.0]
+    s = minigrad.tensor(-1.5)
+    s[s >= 0] = minigrad.tensor([[1.5]])  # a 0-d mask that selects nothing
+    assert s.item() == -1.5
+    with raises_exactly("shape mismatch: value tensor of shape [2, 2] cannot be broadcast to indexing result of "
+                        "shape [2]"):
+        x[[1, 1]] = minigrad.tensor([[0.79, -1.69], [-0.25, -1.5]])
+
+
 def test_negative_step_is_refused():
     with pytest.raises(ValueError, match="^step must be greater than zero$"):
         minigrad.ones(3)[::-1]

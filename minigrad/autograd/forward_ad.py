@@ -320,6 +320,8 @@ def _build_rules():
         # element-wise
         pw.Add: lambda ctx, x, t, out: t[0] + t[1] if t[1] is not None else t[0],
         pw.Sub: lambda ctx, x, t, out: t[0] - t[1] if t[1] is not None else t[0],
+        pw.AddScaled: lambda ctx, x, t, out: t[0] + t[1] * x[2] if t[1] is not None else t[0],
+        pw.SubScaled: lambda ctx, x, t, out: t[0] - t[1] * x[2] if t[1] is not None else t[0],
         pw.Rsub: lambda ctx, x, t, out: -t[0],
         pw.Mul: lambda ctx, x, t, out: t[0] * x[1] + x[0] * t[1] if t[1] is not None else t[0] * x[1],
         pw.Div: lambda ctx, x, t, out: (t[0] - out * t[1]) / x[1] if t[1] is not None else t[0] / x[1],

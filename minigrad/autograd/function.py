@@ -454,7 +454,8 @@ def _connect(ctx, args, outputs):
             edges.append(a._edge() if a._requires_grad else _NO_EDGE)
             # for unbroadcast and the dtype of the gradient (of a tensor promoted for the op: its own dtype)
             metas.append((a._data.shape, a._data.dtype if a._promoted_from is None else a._promoted_from._data.dtype))
-        elif ctx.number_inputs and isinstance(a, (int, float)):  # `x * 2` lists the 2 as (None, 0)
+        elif ctx.number_inputs and isinstance(a, (int, float)) and (ctx.number_inputs is True or i < ctx.number_inputs):
+            # `x * 2` lists the 2 as (None, 0); number_inputs = n: only the first n arguments are inputs
             positions.append(i)
             edges.append(_NO_EDGE)
             metas.append(None)

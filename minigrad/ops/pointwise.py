@@ -113,6 +113,46 @@ class Sub(Function):
         return g, -g
 
 
+class AddScaled(Add):
+    """a + alpha * b (x.add(y, alpha=2), x.add_(y, alpha=2)), rounded once as by PyTorch's fused kernel:
+    da = g,  db = g * alpha"""
+    node_name = "AddBackward0"
+    number_inputs = 2  # alpha is part of the op, not one of its inputs
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.alpha = alpha
+        return _plus_scaled(a, b, alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g * ctx.alpha, None
+
+
+class SubScaled(Sub):
+    """a - alpha * b (x.sub(y, alpha=2), x.sub_(y, alpha=2)), rounded once:  da = g,  db = -g * alpha"""
+    node_name = "SubBackward0"
+    number_inputs = 2
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        no_bool_subtraction(a, b)
+        ctx.alpha = alpha
+        return _plus_scaled(a, b, -alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, -g * ctx.alpha, None
+
+
+def _plus_scaled(a, b, alpha):
+    """a + alpha * b; for floats a fused multiply-add (one rounding), as PyTorch computes it."""
+    x, y = a._data, (b if _is_number(b) else b._data)
+    if x.dtype.kind == "f":
+        return fma(y, alpha, x, x.dtype)
+    return x + alpha * y
+
+
 class Rsub(Function):
     """s - a for a number s:  da = -g"""
     node_name = "RsubBackward1"

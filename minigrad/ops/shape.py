@@ -295,7 +295,8 @@ class Unbind(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return tuple(np.moveaxis(a._data, dim, 0))
+        moved = np.moveaxis(a._data, dim, 0)
+        return tuple(moved[i, ...] for i in range(len(moved)))  # [i, ...]: a view even of one element
 
     @staticmethod
     def backward(ctx, *grads):
@@ -492,7 +493,14 @@ class IndexPut(Function):
     def forward(ctx, a, v, key):
         ctx.key = key
         out = a._data.copy()
-        out[key] = v._data
+        value = v._data
+        while value.ndim and value.shape[0] == 1:  # PyTorch drops the value's leading 1s before broadcasting
+            value = value[0]
+        try:
+            out[key] = value
+        except (ValueError, TypeError):
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to "
+                               f"indexing result of shape {list(out[key].shape)}") from None
         return out
 
     @staticmethod
