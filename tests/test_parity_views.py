@@ -503,6 +503,38 @@ PROGRAMS = {
         y = x[torch.tensor(1), [0, 1]]
         print(y)
     """,
+    "copyslices twice": """
+        x0 = torch.tensor(-2.84)
+        x1 = x0.expand(4, 3)
+        x2 = torch.tensor(3.0, requires_grad=True)
+        x1[-1, 0, None] = x2
+        x3 = x1.sum()
+        x3.backward()
+        print(x2.grad)
+        x3.backward()
+    """,
+    "copyslices retain": """
+        x = torch.tensor([1., 2.], requires_grad=True); y = x * 1
+        y[0] = x[1] * 3
+        y.sum().backward(retain_graph=True); y.sum().backward(); print(x.grad)
+    """,
+    "stale view backward": """
+        x0 = torch.tensor([[-3.0], [1.5]])
+        x1 = x0.flatten()
+        x2 = torch.tensor(-1.5, requires_grad=True)
+        x0 += x2
+        x1.backward(torch.tensor([0.25, 0.75])); print(x2.grad, x1)
+    """,
+    "grad returns views": """
+        x0 = torch.tensor([0.0, 1.0], requires_grad=True)
+        x1 = x0.transpose(0, -1)
+        x3 = torch.autograd.grad(x1.mean(), x0)
+        x3[0][1, None] = torch.tensor(0.05, requires_grad=True)
+    """,
+    "grad identity": """
+        v = torch.ones(2); x = torch.ones(2, requires_grad=True)
+        g, = torch.autograd.grad(x, x, v); print(g is v)
+    """,
 }
 
 

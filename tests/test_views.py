@@ -484,6 +484,36 @@ def test_index_put_broadcasts_as_torch():
         x[[1, 1]] = minigrad.tensor([[0.79, -1.69], [-0.25, -1.5]])
 
 
+def test_copy_slices_is_released_by_backward():
+    x = leaf([1.0, 2.0])
+    y = x * 1
+    y[0] = x[1] * 3
+    y.sum().backward()
+    with pytest.raises(RuntimeError, match="^Trying to backward through the graph a second time"):
+        y.sum().backward()
+
+
+def test_a_view_whose_base_began_to_require_grad_is_a_root_of_backward():
+    base = minigrad.tensor([[-3.0], [1.5]])
+    flat = base.flatten()
+    s = leaf(-1.5)
+    base += s
+    assert repr(flat) == "tensor([-4.5000,  0.0000], grad_fn=<AsStridedBackward0>)"
+    flat.backward(minigrad.tensor([0.25, 0.75]))
+    assert s.grad.item() == 1.0
+
+
+def test_autograd_grad_returns_the_engines_gradient_itself():
+    v = minigrad.ones(2)
+    x = leaf([1.0, 1.0])
+    (g,) = minigrad.autograd.grad(x, x, v)
+    assert g is v  # as PyTorch: no copy
+    (g,) = minigrad.autograd.grad(x.transpose(0, -1).mean(), x)
+    with raises_exactly(f"A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+                        f"{NO_GRAD_ADVICE}"):
+        g[1, None] = leaf(0.05)
+
+
 def test_negative_step_is_refused():
     with pytest.raises(ValueError, match="^step must be greater than zero$"):
         minigrad.ones(3)[::-1]

@@ -41,7 +41,7 @@ def _roots_and_seeds(outputs, grad_outputs, name="grad_output"):
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not isinstance(out, Tensor):
             raise TypeError(f"'{type(out).__name__}' object is not iterable")
-        if not out._requires_grad:
+        if not out.requires_grad:  # (a view requires grad when its base does)
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
             if out._data.size != 1:
@@ -91,7 +91,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         allow_unused = materialize_grads
     roots, seeds = _roots_and_seeds(outputs, _as_tuple(grad_outputs))
     for t in inputs:
-        if not t._requires_grad:
+        if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     if retain_graph is None:
         retain_graph = create_graph
@@ -107,9 +107,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if materialize_grads:
                 from .. import zeros_like
                 g = zeros_like(t)
-        elif not create_graph:
-            g = g.detach()
-        result.append(g)
+        result.append(g)  # as the engine left it (without create_graph it has no graph; it may be a view)
     return dict(zip(names, result)) if names is not None else tuple(result)
 
 

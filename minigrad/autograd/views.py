@@ -123,6 +123,8 @@ class CopySlices(Node):
         return "torch::autograd::CopySlices"
 
     def apply_backward(self, grad_outputs):
+        if self.fn is None:  # released by an earlier backward, as PyTorch releases it
+            raise RuntimeError(function.SAVED_FREED_ERROR)
         grad, = grad_outputs
         shape, flat, fn = grad.shape, grad.reshape(-1), self.fn
         fn_grads = fn.apply_backward((flat[self.places],))  # the op's backward, on the view's part
@@ -138,7 +140,9 @@ class CopySlices(Node):
         return (IndexPut.apply(flat, into_view, self.places).view(shape), *grads[1:])
 
     def release(self):
-        self.fn.release()
+        if self.fn is not None:
+            self.fn.release()
+            self.fn = None
 
 
 def _wrap(array):
