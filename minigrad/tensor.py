@@ -504,8 +504,8 @@ class Tensor(TensorMath):
         for a in args:
             if isinstance(a, Tensor):
                 _check_partial_overlap(self._data, a._data)
-        if not same_value_everywhere and any(stride == 0 and n > 1 for stride, n in zip(self._data.strides,
-                                                                                        self._data.shape)):
+        if not same_value_everywhere and self._data.size and any(stride == 0 and n > 1 for stride, n in zip(
+                self._data.strides, self._data.shape)):  # (numpy gives an empty array zero strides)
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                                "single memory location. Please clone() the tensor before performing the operation.")
         # the op may save its input: give it a copy of the old values, as PyTorch saves `original_self`

@@ -283,7 +283,10 @@ class TensorMath:
 
     def norm(self, p="fro", dim=None, keepdim=False):
         p = 2 if p in ("fro", None) else p
-        return red.Norm.apply(self._floating(), float(p), dim, keepdim)
+        if self._data.dtype.kind != "f":
+            raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                               f"{self.dtype._short}")
+        return red.Norm.apply(self, float(p), dim, keepdim)
 
     def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
         return red.Var.apply(self, dim, _correction(unbiased, correction), keepdim)
@@ -292,10 +295,12 @@ class TensorMath:
         return red.Std.apply(self, dim, _correction(unbiased, correction), keepdim)
 
     def softmax(self, dim):
-        return red.Softmax.apply(self._floating(), dim)
+        _check_softmax_input("softmax", self, dim)
+        return red.Softmax.apply(self, dim)
 
     def log_softmax(self, dim):
-        return red.LogSoftmax.apply(self._floating(), dim)
+        _check_softmax_input("log_softmax", self, dim)
+        return red.LogSoftmax.apply(self, dim)
 
     def logsumexp(self, dim, keepdim=False):
         return red.Logsumexp.apply(self._floating(), dim, keepdim)
@@ -628,8 +633,18 @@ def _correction(unbiased, correction):
     return 0 if unbiased is False else 1
 
 
+def _check_softmax_input(name, t, dim):
+    """softmax/log_softmax compute in floating point only (F.softmax's dtype= converts first)."""
+    if t._data.dtype.kind != "f":
+        last = t.ndim == 0 or wrap_dim(dim, t.ndim) == t.ndim - 1
+        kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{t.dtype._short}\'')
+
+
 def _arg_extreme(fn, t, dim, keepdim):
     name = fn.__name__
+    if t._data.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if t._data.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")

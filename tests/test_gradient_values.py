@@ -162,3 +162,28 @@ def test_lerp_bit_identical_to_torch(torch):
     for weight in (0.25, 0.5, 0.75, 1.7):
         ours = minigrad.lerp(minigrad.tensor(a), minigrad.tensor(b), weight).numpy()
         assert np.array_equal(ours, torch.lerp(torch.tensor(a), torch.tensor(b), weight).numpy())
+
+
+def test_pow_of_negative_zero_and_infinity_as_c_pow():
+    base = minigrad.tensor([-0.0, -float("inf")])
+    assert repr(base ** minigrad.tensor(0.5)) == "tensor([0., inf])"
+    assert repr(base ** minigrad.tensor(3.0)) == "tensor([-0., -inf])"
+    assert repr(base ** minigrad.tensor(-0.5)) == "tensor([inf, 0.])"
+    assert repr(base ** 0.5) == "tensor([-0., nan])"  # a number exponent of 0.5 is PyTorch's sqrt
+    assert repr(minigrad.tensor([True, False]) ** -2.8) == "tensor([1., inf])"
+
+
+def test_half_reductions_accumulate_in_float32():
+    x = minigrad.tensor([1.5, 2.25, 3.0] * 400, dtype=minigrad.float16)
+    assert repr(x.sum()) == "tensor(2700., dtype=torch.float16)"
+    assert repr(x.mean()) == "tensor(2.2500, dtype=torch.float16)"
+    assert repr(minigrad.tensor([1.5, 2.25, 3.0], dtype=minigrad.float16).sigmoid()) == \
+        "tensor([0.8174, 0.9048, 0.9526], dtype=torch.float16)"
+
+
+def test_half_matches_live_torch(torch):
+    values = np.random.default_rng(3).normal(size=300).astype(np.float16)
+    for name in ("sum", "mean", "sigmoid", "cumsum"):
+        ours = getattr(minigrad.tensor(values).abs(), name)(*((0,) if name == "cumsum" else ()))
+        theirs = getattr(torch.tensor(values).abs(), name)(*((0,) if name == "cumsum" else ()))
+        assert np.array_equal(ours.numpy(), theirs.numpy()), name

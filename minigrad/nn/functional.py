@@ -63,7 +63,7 @@ def linear(input, weight, bias=None):  # noqa: A002
     if input.ndim == 2:
         return linalg.Addmm.apply(bias, input, weight.t())
     if bias.ndim == 1 and input.is_contiguous():  # flattened to 2-D, as PyTorch does (a 0-d bias is added after)
-        flat = input.view(-1, input.shape[-1])
+        flat = input.view(int(np.prod(input.shape[:-1])), input.shape[-1])  # (-1 cannot be inferred when empty)
         return linalg.Addmm.apply(bias, flat, weight.t()).view(*input.shape[:-1], weight.shape[0])
     return input.matmul(weight.t()) + bias
 

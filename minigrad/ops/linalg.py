@@ -209,6 +209,8 @@ def check_operands(kind, a, b):
             raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {x} and {y}")
         return
     if kind == "mv":
+        if a.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         if a.ndim != 2 or b.ndim != 1:
             raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {b.ndim}")
         if a.shape[1] != b.shape[0]:

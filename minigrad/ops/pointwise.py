@@ -58,6 +58,19 @@ def integer_power(base, exponent):
     return np.where(exponent < 0, negative_result, result)
 
 
+def c_pow(x, y):
+    """x ** y for float arrays with C's pow at -0. and -inf (numpy takes a square root for y = 0.5, PyTorch calls
+    pow): a non-odd exponent gives +0. or +inf there."""
+    out = np.power(x, y)
+    negative_special = np.signbit(x) & ((x == 0) | np.isinf(x))
+    if not negative_special.any():
+        return out
+    odd = np.mod(y, 2) == 1
+    zero = x == 0
+    positive = np.where(y > 0, np.where(zero, 0.0, np.inf), np.where(zero, np.inf, 0.0)).astype(out.dtype)
+    return np.where(negative_special & ~odd & (y != 0), positive, out)
+
+
 def power(x, e):
     """x ** e for an array x and a number e, with PyTorch's kernels: 2, 3 and -2 by multiplication, 0.5, -0.5
     and -1 as sqrt, rsqrt and reciprocal, other exponents through pow (the last bit may differ there)."""
@@ -278,10 +291,12 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        if a._data.dtype.kind == "b" and b._data.dtype.kind == "b":
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         if a._data.dtype.kind in "iub":
             out = a._make_like(integer_power(a._data, b._data))
         else:
-            out = a._make_like(a._data ** b._data)
+            out = a._make_like(c_pow(a._data, b._data))
         ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
@@ -451,8 +466,9 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
-        e = np.exp(-np.abs(x))
-        out = a._make_like(np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False))
+        wide = x.astype(np.float32) if x.dtype == np.float16 else x  # half in float32, rounded once, as PyTorch
+        e = np.exp(-np.abs(wide))
+        out = a._make_like(np.where(wide >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False))
         ctx.save_for_backward(out)
         return out
 
@@ -568,7 +584,9 @@ class Rsqrt(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = a._make_like(1 / np.sqrt(a._data))
+        x = a._data
+        wide = x.astype(np.float32) if x.dtype == np.float16 else x  # half in float32, rounded once, as PyTorch
+        out = a._make_like((1 / np.sqrt(wide)).astype(x.dtype, copy=False))
         ctx.save_for_backward(out)
         return out
 

@@ -50,7 +50,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(np.add.reduce(a._data, axis=None, dtype=_sum_dtype(a._data)))
+        return _narrowed(np.asarray(np.add.reduce(a._data, axis=None, dtype=_sum_dtype(a._data))), a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -64,8 +64,8 @@ class SumDim(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
-        return np.asarray(np.add.reduce(a._data, axis=_axis(ctx.dims, a.ndim), keepdims=keepdim,
-                                        dtype=_sum_dtype(a._data)))
+        return _narrowed(np.asarray(np.add.reduce(a._data, axis=_axis(ctx.dims, a.ndim), keepdims=keepdim,
+                                                  dtype=_sum_dtype(a._data))), a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -73,7 +73,8 @@ class SumDim(Function):
 
 
 def _sum_dtype(array):
-    return np.int64 if array.dtype.kind in "bi" else None  # PyTorch sums bools and ints as int64
+    """PyTorch sums bools and ints as int64, and accumulates half in float32."""
+    return np.int64 if array.dtype.kind in "bi" else np.float32 if array.dtype == np.float16 else None
 
 
 class Prod(Function):
@@ -86,7 +87,7 @@ class Prod(Function):
         ctx.axis = ctx.dims[0] if dim is not None and a.ndim else None
         x = a._data
         out = np.multiply.reduce(x, axis=ctx.axis, keepdims=keepdim and a.ndim > 0, dtype=_sum_dtype(x))
-        out = a._make_like(np.asarray(out))
+        out = a._make_like(_narrowed(np.asarray(out), x))
         ctx.save_for_backward(a, out)
         return out
 
@@ -127,6 +128,7 @@ class Cumsum(Function):
     def forward(ctx, a, dim):
         ctx.dim = wrap_dim(dim, a.ndim)
         out = np.cumsum(a._data, axis=ctx.dim if a.ndim else None, dtype=_sum_dtype(a._data)).reshape(a._data.shape)
+        out = _narrowed(out, a._data)
         return out + 0 if out.dtype.kind == "f" else out  # PyTorch's running sum starts at +0: never -0.
 
     @staticmethod
@@ -184,9 +186,14 @@ class MeanDim(Function):
 
 def _mean(x, axis, keepdim, count):
     """The sum, then divided by the count, as PyTorch computes a mean (nan for an empty input, silently)."""
-    total = np.add.reduce(x, axis=axis, keepdims=keepdim)
+    total = np.add.reduce(x, axis=axis, keepdims=keepdim, dtype=_sum_dtype(x))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(total / x.dtype.type(count))
+        return _narrowed(np.asarray(total / total.dtype.type(count)), x)
+
+
+def _narrowed(result, x):
+    """A half input's result, computed in float32, rounded back to half."""
+    return result.astype(np.float16) if x.dtype == np.float16 else result
 
 
 class _ExtremumAll(Function):
@@ -200,9 +207,9 @@ class _ExtremumAll(Function):
             if dim is None:
                 raise RuntimeError(f"{cls.op_name}(): Expected reduction dim to be specified for input.numel() == 0. "
                                    "Specify the reduction dim with the 'dim' argument.")
-            for d in ctx.dims:
-                if a.shape[d] == 0:
-                    raise IndexError(f"{cls.op_name}(): Expected reduction dim {d} to have non-zero size.")
+            for d, given in zip(ctx.dims, sorted((dim,) if isinstance(dim, int) else dim, key=lambda d: d % a.ndim)):
+                if a.shape[d] == 0:  # named as the caller wrote it (-2 stays -2)
+                    raise IndexError(f"{cls.op_name}(): Expected reduction dim {given} to have non-zero size.")
         out = a._make_like(np.asarray(cls.reducer(a._data, axis=_axis(ctx.dims, a.ndim), keepdims=keepdim)))
         ctx.save_for_backward(a, out)
         return out

@@ -13,7 +13,9 @@ import numpy as np
 
 from .program import Failed, Ref, run_step
 
-RTOL = {"float32": 1e-5, "float64": 1e-10, "float16": 1e-3}
+# float32 and float64 as the issue asks; float16 allows a few half-precision roundings more (the README's list of
+# differences: numpy rounds each float16 op, PyTorch computes many in float32 and rounds once)
+RTOL = {"float32": 1e-5, "float64": 1e-10, "float16": 1e-2}
 GRADIENT_STEPS = {"backward", "autograd.backward", "autograd.grad"}
 UNDEFINED_VALUES = {"empty", "empty_like"}  # uninitialized memory in PyTorch: only shape, dtype and flags compare
 
@@ -145,9 +147,11 @@ def run(steps, lib, seed):
 
 # ---- comparing ----
 # The sign of a zero that a matrix product computes depends on the BLAS kernel (PyTorch's MKL and numpy's
-# OpenBLAS add products in different orders), so it is not compared in values that went through one (the
-# README's list of differences says so).
-PRODUCTS = {"@", "matmul", "mm", "bmm", "mv", "dot", "nn.functional.linear", "module()"}
+# OpenBLAS add products in different orders), and which of 0. and -0. maximum/minimum/clamp keep on a tie depends
+# on whether PyTorch ran the element through its vector or its scalar loop: so the sign of zeros is not compared
+# in values that went through one of these (the README's list of differences says so).
+PRODUCTS = {"@", "matmul", "mm", "bmm", "mv", "dot", "nn.functional.linear", "module()", "maximum", "minimum",
+            "clamp", "clip", "clamp_", "clip_"}
 
 
 def through_products(steps):
