@@ -333,7 +333,7 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
         raise RuntimeError(f"unsupported range: {_c_number(values[0])} -> {_c_number(values[1])}")
     if np_dtype.kind in "iu":
         first, last, delta = (builtins.int(v) for v in values)  # C++ casts truncate toward zero
-        if delta == 0:
+        if delta == 0 and np_dtype == np.int64:  # (int32 computes its size from the untruncated step)
             raise ValueError("step must be nonzero")
     if (delta > 0 and last < first) or (delta < 0 and last > first):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")

@@ -655,6 +655,18 @@ def _index_message(error, key, ndim):
     if used > ndim:
         return f"too many indices for tensor of dimension {ndim}"
     text = str(error)
+    if text.startswith("index ") and " is out of bounds for axis " in text and not sh.is_advanced(key):
+        # PyTorch names the dim by the index's position in the key (an Ellipsis and a None count too)
+        axis, position = int(text.split(" is out of bounds for axis ")[1].split()[0]), {}
+        dim = 0
+        for i, p in enumerate(parts):
+            if p is Ellipsis:
+                dim += ndim - used
+            elif p is not None:
+                position[dim] = i
+                dim += 1
+        if axis in position:
+            text = text.replace(f"for axis {axis} ", f"for axis {position[axis]} ")
     if text.startswith("index ") and " is out of bounds for axis " in text and sh.is_advanced(key):
         # PyTorch moves the dims indexed by tensors to the front and numbers them there
         axis = int(text.split(" is out of bounds for axis ")[1].split()[0])

@@ -96,6 +96,8 @@ def test_arange_integer_dtypes_truncate_start_and_step():
     assert repr(minigrad.arange(0.5, -3, -1, dtype=minigrad.int64)) == "tensor([ 0, -1, -2])"
     assert repr(minigrad.arange(0.5, -3, -1, dtype=minigrad.int32)) == "tensor([ 0, -1, -2, -3], dtype=torch.int32)"
     assert repr(minigrad.arange(-3.5, 2, 1.5, dtype=minigrad.int64)) == "tensor([-3, -2, -1,  0,  1])"
+    assert repr(minigrad.arange(-2, 0, 0.3, dtype=minigrad.int32)) == \
+        "tensor([-2, -2, -2, -2, -2, -2, -2], dtype=torch.int32)"
 
 
 def test_powers_by_multiplication():
@@ -171,6 +173,7 @@ def test_pow_of_negative_zero_and_infinity_as_c_pow():
     assert repr(base ** minigrad.tensor(-0.5)) == "tensor([inf, 0.])"
     assert repr(base ** 0.5) == "tensor([-0., nan])"  # a number exponent of 0.5 is PyTorch's sqrt
     assert repr(minigrad.tensor([True, False]) ** -2.8) == "tensor([1., inf])"
+    assert repr(minigrad.tensor([True, False]) ** minigrad.tensor(-2.8)) == "tensor([1., inf])"
 
 
 def test_half_reductions_accumulate_in_float32():

@@ -205,6 +205,8 @@ CASES = {
                                      "output with shape [] doesn't match the broadcast shape [1]"),
     "clamp_ names the C++ type": (lambda t: t.tensor(True).clamp_(0), "RuntimeError",
                                   "result type Long can't be cast to the desired output type bool"),
+    "index after an Ellipsis": (lambda t: t.ones(1, 4, 2)[..., 1, 2, -2], "IndexError",
+                                "index 1 is out of bounds for dimension 1 with size 1"),
     "x.data = [1, 2]": (lambda t: setattr(t.ones(2), "data", [1, 2]), "TypeError",
                         "Variable data has to be a tensor, but got list"),
     # backward

@@ -293,10 +293,11 @@ class PowTensor(Function):
     def forward(ctx, a, b):
         if a._data.dtype.kind == "b" and b._data.dtype.kind == "b":
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
-        if a._data.dtype.kind in "iub":
+        if a._data.dtype.kind in "iub" and b._data.dtype.kind in "iub":
             out = a._make_like(integer_power(a._data, b._data))
-        else:
-            out = a._make_like(c_pow(a._data, b._data))
+        else:  # a bool base meets a float exponent uncast (a mask takes the other's dtype): cast it here
+            base = a._data if a._data.dtype.kind == "f" else a._data.astype(b._data.dtype)
+            out = a._make_like(c_pow(base, b._data))
         ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
