@@ -117,7 +117,7 @@ class Tensor(TensorMath):
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad:
+        if (self._grad_fn if self._base is None else self.grad_fn) is not None and not self._retains_grad:
             warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -459,8 +459,9 @@ class Tensor(TensorMath):
     # ---- indexing ----
     def __getitem__(self, key):
         key = _index_key(key)
+        op = sh.index_op(key, self._data.shape)
         try:
-            return sh.index_op(key, self._data.shape).apply(self, _keep_view(key))
+            return op.apply(self, key if op is sh.Index else _keep_view(key))
         except IndexError as error:
             raise IndexError(_index_message(error, key, self._data.ndim)) from None
 
@@ -697,8 +698,6 @@ def _copy_to(target, value):
 
 
 def _keep_view(key):
-    """A basic index with a trailing ... so that numpy gives a view even of a single element."""
+    """A basic index (no arrays) with a trailing ... so that numpy gives a view even of a single element."""
     parts = key if isinstance(key, tuple) else (key,)
-    if sh.is_advanced(key) or any(p is Ellipsis for p in parts):
-        return key
-    return parts + (Ellipsis,)
+    return key if any(p is Ellipsis for p in parts) else parts + (Ellipsis,)

@@ -379,8 +379,8 @@ class Index(Function):
     @staticmethod
     def forward(ctx, a, key):
         ctx.shape, ctx.key = a._data.shape, key
-        # PyTorch saves the index tensors, so a second backward fails as for any op that saved tensors
-        ctx.save_for_backward(*(a._make_like(p) for p in _parts(key) if isinstance(p, np.ndarray)))
+        if ctx.needs_input_grad[0]:  # PyTorch saves the index tensors, so a second backward fails
+            ctx.save_for_backward(*(a._make_like(p) for p in _parts(key) if isinstance(p, np.ndarray)))
         # numpy may lay the new array out transposed (x[:, [2, 0, 1]]); PyTorch's is always contiguous, and a
         # later .view() relies on that
         out = np.asarray(a._data[key])
