@@ -438,6 +438,8 @@ def randint(low, high=None, size=None, dtype=None, generator=None, requires_grad
         low, high = 0, low
     shape = _as_size("randint", (tuple(size),))
     _check_nonnegative("randint", shape)
+    if dtype is not None and _default(dtype).kind == "b" and high - 1 > 1:
+        raise RuntimeError("to - 1 is out of bounds for bool")
     return _finish(_random.randint(low, high, shape, generator=generator), dtype, requires_grad)
 
 

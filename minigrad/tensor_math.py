@@ -668,6 +668,8 @@ def _check_expand(t, shape):
                            f"sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in the "
                            f"tensor ({t.ndim})")
     offset = len(shape) - t.ndim
+    if t.ndim == 0 and any(size < 0 for size in shape):
+        raise RuntimeError("numel: integer multiplication overflow")  # PyTorch multiplies the sizes first here
     for i, size in enumerate(shape):
         if i < offset:
             if size < 0:

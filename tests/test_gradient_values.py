@@ -48,6 +48,7 @@ CASES = {
     "inf-norm": (lambda t, x: x.norm(p=float("inf")), ([0.0, 3.0, -3.0],), ["tensor([-0., -1.,  1.])"]),
     "1.5-norm": (lambda t, x: x.norm(p=1.5), ([0.0, 3.0, -3.0],), ["tensor([-0.0000, -1.5874,  1.5874])"]),
     "prod with a zero": (lambda t, x: x.prod(), ([0.0, 3.0, -3.0],), ["tensor([18.,  0., -0.])"]),
+    "prod with two zeros": (lambda t, x: x.prod(), ([0.0, 3.0, -3.0, 0.0],), ["tensor([0., 0., 0., 0.])"]),
     "lerp": (lambda t, a, b: t.lerp(a, b, 0.75), ([1.0, 2.0], [3.0, 5.0]),
              ["tensor([-0.5000, -0.5000])", "tensor([-1.5000, -1.5000])"]),
     "remainder": (lambda t, a, b: a % b, ([5.0, -5.0, 3.5], [3.0, 3.0, -2.0]),
@@ -172,6 +173,7 @@ def test_pow_of_negative_zero_and_infinity_as_c_pow():
     assert repr(base ** minigrad.tensor(3.0)) == "tensor([-0., -inf])"
     assert repr(base ** minigrad.tensor(-0.5)) == "tensor([inf, 0.])"
     assert repr(base ** 0.5) == "tensor([-0., nan])"  # a number exponent of 0.5 is PyTorch's sqrt
+    assert repr(minigrad.tensor(-0.0) ** minigrad.tensor([float("nan"), 2.0])) == "tensor([nan, 0.])"
     assert repr(minigrad.tensor([True, False]) ** -2.8) == "tensor([1., inf])"
     assert repr(minigrad.tensor([True, False]) ** minigrad.tensor(-2.8)) == "tensor([1., inf])"
 

@@ -183,6 +183,10 @@ CASES = {
                              "\"pow\" not implemented for 'Bool'"),
     "amax over an empty dim": (lambda t: t.zeros(0, 2).amax(dim=-2), "IndexError",
                                "amax(): Expected reduction dim -2 to have non-zero size."),
+    "bool // bool": (lambda t: t.tensor([True]) // t.tensor([False]), "NotImplementedError",
+                     "\"div_floor_cpu\" not implemented for 'Bool'"),
+    "randint into bool": (lambda t: t.randint(4, (4,), dtype=t.bool), "RuntimeError",
+                          "to - 1 is out of bounds for bool"),
     # indexing and data
     "0-d tensor [0]": (lambda t: t.tensor(1.0)[0], "IndexError",
                        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "

@@ -68,7 +68,7 @@ def c_pow(x, y):
     odd = np.mod(y, 2) == 1
     zero = x == 0
     positive = np.where(y > 0, np.where(zero, 0.0, np.inf), np.where(zero, np.inf, 0.0)).astype(out.dtype)
-    return np.where(negative_special & ~odd & (y != 0), positive, out)
+    return np.where(negative_special & ~odd & (y != 0) & ~np.isnan(y), positive, out)
 
 
 def power(x, e):
@@ -80,8 +80,8 @@ def power(x, e):
         if x.dtype.kind == "b":  # bool ** bool stays bool (x ** False is all True)
             return x.copy() if e else np.ones_like(x)
         return x ** e
-    if x.dtype == np.float16:  # PyTorch's half pow has no shortcuts: pow in float32, rounded to half
-        return np.power(x.astype(np.float32), np.float32(e)).astype(np.float16)
+    if x.dtype == np.float16:  # PyTorch's half pow has no shortcuts: C's pow in float32, rounded to half
+        return c_pow(x.astype(np.float32), np.float32(e)).astype(np.float16)
     if e == 2:
         return x * x
     if e == 3:
@@ -505,7 +505,7 @@ class Relu(Function):
         x = a._data
         if x.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
-        out = a._make_like(np.maximum(np.zeros((), x.dtype), x))  # ties give x: -0. and nan stay, as in PyTorch
+        out = a._make_like(_maximum(np.zeros((), x.dtype), x))  # ties give x: -0. and nan stay, as in PyTorch
         ctx.save_for_backward(out)
         return out
 
@@ -621,12 +621,26 @@ class Clamp(Function):
 def clamp_values(x, lo, hi):
     """PyTorch's clamp: min(max(x, lo), hi) where an element equal to a bound stays itself (-0. stays -0.), a nan
     stays nan and a nan bound gives nan."""
-    out = x  # numpy's maximum(bound, x) returns x on a tie and propagates a nan from either side
+    out = x  # maximum(bound, x) returns x on a tie and propagates a nan from either side
     if lo is not None:
-        out = np.maximum(np.asarray(lo, dtype=x.dtype), out)
+        out = _maximum(np.asarray(lo, dtype=x.dtype), out)
     if hi is not None:
-        out = np.minimum(np.asarray(hi, dtype=x.dtype), out)
+        out = _minimum(np.asarray(hi, dtype=x.dtype), out)
     return out
+
+
+def _maximum(a, b):
+    """numpy's maximum, which returns its second operand on a tie (-0. vs 0.); half goes through float32, whose
+    loop has that rule (numpy's half loop does not)."""
+    if b.dtype == np.float16:
+        return np.maximum(np.asarray(a, np.float32), b.astype(np.float32)).astype(np.float16)
+    return np.maximum(a, b)
+
+
+def _minimum(a, b):
+    if b.dtype == np.float16:
+        return np.minimum(np.asarray(a, np.float32), b.astype(np.float32)).astype(np.float16)
+    return np.minimum(a, b)
 
 
 class ClampTensor(Function):
@@ -695,7 +709,7 @@ class Minimum(Maximum):
 def _extreme(x, y, loses):
     """maximum (loses = less) / minimum (loses = greater) as PyTorch's kernel: y where x loses, else x (so a tie
     between -0. and 0. keeps x), and nan where either is nan."""
-    return (np.maximum if loses is np.less else np.minimum)(y, x)  # numpy returns its second operand on a tie
+    return (_maximum if loses is np.less else _minimum)(y, x)  # the second operand wins a tie
 
 
 class Where(Function):
@@ -840,6 +854,8 @@ def remainder_values(x, y):
 
 def floor_divide_values(x, y):
     y = y if isinstance(y, np.ndarray) else np.asarray(y, dtype=x.dtype)  # a number takes the tensor's dtype
+    if x.dtype.kind == "b" and y.dtype.kind == "b":
+        raise NotImplementedError('"div_floor_cpu" not implemented for \'Bool\'')
     if x.dtype.kind in "iub" and y.dtype.kind in "iub" and (y == 0).any():
         raise RuntimeError("ZeroDivisionError")
     with np.errstate(all="ignore"):  # x // 0 is inf or nan for floats, as in PyTorch

@@ -8,6 +8,7 @@ import numpy as np
 
 from .._warn import warn
 from ..autograd.function import Function
+from ..autograd.grad_mode import state
 from .dims import wrap_dim, wrap_dims
 from .pointwise import DivScalar, masked
 from .shape import MaskedFillTensor, Scatter
@@ -97,7 +98,10 @@ class Prod(Function):
         g = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim)
         if a.ndim == 0:
             return g, None, None
-        if not (a._data == 0).any():  # the usual case, written with tensor ops so that it differentiates again
+        zeros = int((a._data == 0).sum())
+        if zeros > 1 and ctx.axis is None and not state.grad_enabled:  # PyTorch: two zeros make every product 0
+            return g._make_like(np.zeros(a._data.shape, g._data.dtype)), None, None
+        if not zeros:  # the usual case, written with tensor ops so that it differentiates again
             return g * (_unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim) / a), None, None
         # a zero: the products of the others, computed directly (first derivatives only)
         return g * g._make_like(_product_of_others(a._data, ctx.axis)), None, None

@@ -280,7 +280,7 @@ def compare_observation(expected, got, key_kind, signs=True, rtol=0.0):
             return prefix + "python-type", summary(expected), summary(got)
         a, b = expected[2], got[2]
         if isinstance(a, float) and isinstance(b, float):
-            if math.isnan(a) and math.isnan(b) or a == b or abs(a - b) <= 1e-5 * max(1.0, abs(a)):
+            if math.isnan(a) and math.isnan(b) or a == b or abs(a - b) <= max(1e-5, rtol) * max(1.0, abs(a)):
                 return None
         elif a == b and expected[3:] == got[3:]:
             return None
