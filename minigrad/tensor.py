@@ -562,7 +562,9 @@ class Tensor(TensorMath):
         return self._inplace(Tensor.relu)
 
     def copy_(self, src):
-        return self._inplace(misc.CopyInto.apply, _as_tensor(src))
+        src = _as_tensor(src)
+        _check_copy_overlap(self._data, src._data)
+        return self._inplace(misc.CopyInto.apply, src)
 
     def zero_(self):
         return self._inplace(misc.Zero.apply, 0, same_value_everywhere=True)
@@ -625,6 +627,20 @@ def _check_partial_overlap(out, arg):
                            "to a single memory location. Please clone() the tensor before performing the operation.")
 
 
+def _check_copy_overlap(out, src):
+    """copy_ refuses any source laid over the destination differently (x.copy_(x.t())): only the same memory with
+    the same layout (x.copy_(x.detach())) may be copied onto itself."""
+    if out.size == 0 or src.size == 0 or not np.may_share_memory(out, src):
+        return
+    if not all(a.flags.c_contiguous or a.flags.f_contiguous for a in (out, src)):
+        return
+    same = (out.__array_interface__["data"][0] == src.__array_interface__["data"][0] and out.shape == src.shape
+            and out.strides == src.strides)
+    if not same:
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
+                           "to a single memory location. Please clone() the tensor before performing the operation.")
+
+
 def _c_name(d):
     return {"float64": "double", "float32": "float", "int64": "long"}.get(d.name, d.name)
 
@@ -633,6 +649,9 @@ def _index_key(key):
     """Turn tensors and lists inside an index into numpy arrays (a 0-d integer tensor into an int: PyTorch
     selects with it, as with an int)."""
     parts = key if isinstance(key, tuple) else (key,)
+    for p in parts:
+        if isinstance(p, Tensor) and p._data.dtype.kind not in "iub":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     parts = tuple((int(p._data) if p._data.ndim == 0 and p._data.dtype.kind in "iu" else p._data)
                   if isinstance(p, Tensor) else (np.asarray(p) if p else np.zeros(0, np.int64))
                   if isinstance(p, list) else p for p in parts)

@@ -187,6 +187,15 @@ CASES = {
                      "\"div_floor_cpu\" not implemented for 'Bool'"),
     "randint into bool": (lambda t: t.randint(4, (4,), dtype=t.bool), "RuntimeError",
                           "to - 1 is out of bounds for bool"),
+    "copy_ from a transposed self": (lambda t: (lambda x: x.copy_(x.t()))(t.ones(2, 2)), "RuntimeError",
+                                     "unsupported operation: some elements of the input tensor and the written-to "
+                                     "tensor refer to a single memory location. Please clone() the tensor before "
+                                     "performing the operation."),
+    "view of an empty tensor with -1": (lambda t: t.zeros(0, 2).view(1, 0, -1), "RuntimeError",
+                                        "cannot reshape tensor of 0 elements into shape [1, 0, -1] because the "
+                                        "unspecified dimension size -1 can be any value and is ambiguous"),
+    "a float tensor as index": (lambda t: t.zeros(0, 3)[:, t.tensor([])], "IndexError",
+                                "tensors used as indices must be long, int, byte or bool tensors"),
     # indexing and data
     "0-d tensor [0]": (lambda t: t.tensor(1.0)[0], "IndexError",
                        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "

@@ -83,6 +83,9 @@ def _reshape(array, shape, must_view):
 def _check_shape(size, shape):
     """PyTorch's errors for a shape that does not fit `size` elements (-1: inferred)."""
     known = int(np.prod([s for s in shape if s != -1])) if shape else 1
+    if size == 0 and known == 0 and shape.count(-1) == 1:
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified "
+                           "dimension size -1 can be any value and is ambiguous")
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     if (-1 in shape and (known == 0 or size % known)) or (-1 not in shape and known != size):
