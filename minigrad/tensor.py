@@ -470,9 +470,7 @@ class Tensor(TensorMath):
         x's node becomes CopySlices); x[...] = v, whose key selects everything, copies v into x itself."""
         key = _index_key(key)
         if self._data.ndim == 0 and isinstance(key, (slice, int)) and not isinstance(key, bool):
-            raise IndexError("slice() cannot be applied to a 0-dim tensor." if isinstance(key, slice) else
-                             f"index {key} is out of bounds for dimension 0 with size 0" if key < 0 else
-                             _index_message(None, key, 0))
+            raise IndexError(_index_message(None, key, 0))
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
         try:
             if sh.is_advanced(key):
@@ -670,6 +668,8 @@ def _index_message(error, key, ndim):
         if isinstance(parts[0], slice):
             return "slice() cannot be applied to a 0-dim tensor."
         if isinstance(parts[0], (int, np.integer)):
+            if parts[0] < 0:
+                return f"index {parts[0]} is out of bounds for dimension 0 with size 0"
             return ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
                     "convert a 0-dim tensor to a number")
     if used > ndim:

@@ -200,6 +200,8 @@ CASES = {
     "0-d tensor [0]": (lambda t: t.tensor(1.0)[0], "IndexError",
                        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
                        "convert a 0-dim tensor to a number"),
+    "0-d tensor [-1]": (lambda t: t.tensor(1.0)[-1], "IndexError",
+                        "index -1 is out of bounds for dimension 0 with size 0"),
     "0-d tensor [:1]": (lambda t: t.tensor(1.0)[:1], "IndexError", "slice() cannot be applied to a 0-dim tensor."),
     "too many indices": (lambda t: t.ones(2)[0, 1], "IndexError", "too many indices for tensor of dimension 1"),
     "index out of bounds": (lambda t: t.ones(2)[5], "IndexError",
