@@ -229,6 +229,13 @@ CASES = {
                            "gradients can be either Tensors or None, but got float"),
     "backward(1.0)": (lambda t: t.ones(1, requires_grad=True).mul(2).backward(1.0), "TypeError",
                       "'float' object is not iterable"),
+    "backward after pow's result was overwritten": (
+        lambda t: (lambda x, y: (y.__setitem__(Ellipsis, x), y.sum().backward()))(
+            *(lambda x: (x, x ** t.tensor(-1.93)))(t.tensor(0.28, requires_grad=True))), "RuntimeError",
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        "[torch.FloatTensor []], which is output 0 of Pow1, is at version 1; expected version 0 instead. Hint: enable "
+        "anomaly detection to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."),
     "backward of floor_divide": (lambda t: (t.ones(2, requires_grad=True) // 2).sum().backward(), "RuntimeError",
                                  "derivative for aten::floor_divide is not implemented"),
 }

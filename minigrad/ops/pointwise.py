@@ -298,7 +298,7 @@ class PowTensor(Function):
         else:  # a bool base meets a float exponent uncast (a mask takes the other's dtype): cast it here
             base = a._data if a._data.dtype.kind == "f" else a._data.astype(b._data.dtype)
             out = a._make_like(c_pow(base, b._data))
-        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
+        ctx.save_for_backward(a, b, out)  # the result too, as PyTorch (its version is checked)
         return out
 
     @staticmethod
