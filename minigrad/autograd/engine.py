@@ -39,9 +39,12 @@ def unbroadcast(grad, shape, node=None, index=0):
                            f"{index} - got {list(gshape)} but expected shape compatible with {list(shape)}")
     if not shape:
         return grad.sum()
-    dims = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
-    if dims:
-        grad = grad.sum(dim=dims, keepdim=True)
+    leading = tuple(range(extra))
+    stretched = tuple(extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
+    if not stretched and not grad._requires_grad:  # the common case (a bias): one sum, already of the right shape
+        return grad.sum(dim=leading)
+    if leading or stretched:
+        grad = grad.sum(dim=leading + stretched, keepdim=True)
     if not extra:
         return grad
     if grad._requires_grad:  # create_graph: the view is recorded (ViewBackward0), as in PyTorch
