@@ -333,9 +333,9 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
         raise RuntimeError(f"unsupported range: {_c_number(values[0])} -> {_c_number(values[1])}")
     if np_dtype.kind in "iu":
         first, last, delta = (builtins.int(v) for v in values)  # C++ casts truncate toward zero
-        if delta == 0 and np_dtype == np.int64:  # (int32 computes its size from the untruncated step)
+        if delta == 0 and np_dtype == np.int64 and last >= first:  # (int32 sizes itself with the untruncated step)
             raise ValueError("step must be nonzero")
-    if (delta > 0 and last < first) or (delta < 0 and last > first):
+    if (delta > 0 and last < first) or (delta < 0 and last > first) or (delta == 0 and last < first):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if np_dtype == np.int64:
         sign = 1 if delta > 0 else -1
@@ -449,8 +449,15 @@ def randperm(n, dtype=None, generator=None, requires_grad=False, device=None):
 
 
 def rand_like(t, dtype=None, requires_grad=False, device=None):
-    return rand(t.shape, dtype=_like(t, dtype), requires_grad=requires_grad, device=device)
+    """Uniform on [0, 1) in t's layout: PyTorch fills the memory in order, so a transposed t gets its numbers
+    transposed."""
+    _check_options("rand_like", dtype, requires_grad, device)
+    array = np.empty_like(t._data, dtype=_random_dtype("rand", _like(t, dtype)), order="K")
+    return _finish(_random.uniform_(array), None, requires_grad)
 
 
 def randn_like(t, dtype=None, requires_grad=False, device=None):
-    return randn(t.shape, dtype=_like(t, dtype), requires_grad=requires_grad, device=device)
+    """Standard normal in t's layout (see rand_like)."""
+    _check_options("randn_like", dtype, requires_grad, device)
+    array = np.empty_like(t._data, dtype=_random_dtype("randn", _like(t, dtype)), order="K")
+    return _finish(_random.normal_(array), None, requires_grad)

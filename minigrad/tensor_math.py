@@ -602,6 +602,11 @@ def _broadcast_message(shape_a, shape_b):
 def _bitwise(name, logical, bitwise, a, b):
     """&, |, ^: logical for two bools, bitwise for integers, and PyTorch's error for floats."""
     floats = [t for t in (a, b) if isinstance(t, Tensor) and t._data.dtype.kind == "f"]
+    if isinstance(b, Tensor):
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None
     if floats or isinstance(b, float):
         if isinstance(b, Tensor) and b._data.dtype != a._data.dtype:
             short = _promote(a, b, False)[0].dtype._short  # named after the dtype the op would compute in

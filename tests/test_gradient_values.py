@@ -37,6 +37,7 @@ CASES = {
               ["tensor([-2.,  0.])", "tensor([ 0., -2.])"]),
     "max ties": (lambda t, x: x.max(), ([1.0, 0.0, 1.0],), ["tensor([-1.,  0., -1.])"]),
     "amax ties keep -0 as torch": (lambda t, x: x.amax(), ([1.0, 0.0, 1.0],), ["tensor([-1., -0., -1.])"]),
+    "amax of a 0-d nan": (lambda t, x: (x * float("nan")).amax(), (3.0,), ["tensor(nan)"]),
     "max over a dim": (lambda t, x: x.max(0).values, ([1.0, 0.0, 1.0],), ["tensor([-2.,  0.,  0.])"]),
     "sign is zeros": (lambda t, x: x.sign(), ([1.0, 0.0, -1.0],), ["tensor([0., 0., 0.])"]),
     "floor is zeros": (lambda t, x: x.floor(), ([1.5, 0.0, -1.0],), ["tensor([0., 0., 0.])"]),
@@ -192,3 +193,24 @@ def test_half_matches_live_torch(torch):
         ours = getattr(minigrad.tensor(values).abs(), name)(*((0,) if name == "cumsum" else ()))
         theirs = getattr(torch.tensor(values).abs(), name)(*((0,) if name == "cumsum" else ()))
         assert np.array_equal(ours.numpy(), theirs.numpy()), name
+
+
+def test_rand_like_fills_memory_in_order():
+    minigrad.manual_seed(22824)
+    assert repr(minigrad.rand_like(minigrad.zeros(2, 4).T)) == (
+        "tensor([[0.2237, 0.3311],\n        [0.8465, 0.6201],\n        [0.9525, 0.5795],\n        [0.9765, 0.8955]])")
+
+
+def test_zero_results_print_as_torch():
+    assert repr(minigrad.nn.functional.cross_entropy(minigrad.tensor([0.75]), minigrad.tensor(0), reduction="none")) \
+        == "tensor(0.)"
+    assert repr(minigrad.tensor(0.0).mul(minigrad.tensor(-2.0)).cumsum(0)) == "tensor(-0.)"
+    assert repr(minigrad.tensor([0.0, -0.0]).mul(minigrad.tensor(-2.0)).cumsum(0)) == "tensor([0., 0.])"
+    x = minigrad.tensor(0.75, requires_grad=True)
+    assert (x // 2).grad_fn.name() == "torch::autograd::NotImplemented"
+
+
+def test_half_loss_accumulates_in_float32():
+    x = minigrad.full((64,), 30.0, dtype=minigrad.float16)
+    assert repr(minigrad.nn.functional.mse_loss(x, minigrad.zeros(64, dtype=minigrad.float16))) == \
+        "tensor(900., dtype=torch.float16)"

@@ -196,6 +196,13 @@ CASES = {
                                         "unspecified dimension size -1 can be any value and is ambiguous"),
     "a float tensor as index": (lambda t: t.zeros(0, 3)[:, t.tensor([])], "IndexError",
                                 "tensors used as indices must be long, int, byte or bool tensors"),
+    "float & float of other shapes": (lambda t: t.ones(3, 2) & t.ones(2, 2), "RuntimeError",
+                                      "The size of tensor a (3) must match the size of tensor b (2) at non-singleton "
+                                      "dimension 0"),
+    "bool of an empty tensor": (lambda t: bool(t.zeros(0)), "RuntimeError",
+                                "Boolean value of Tensor with no values is ambiguous"),
+    "int64 arange down with a step truncated to 0": (lambda t: t.arange(3, 2.5, 0.5, dtype=t.int64), "RuntimeError",
+                                                     "upper bound and lower bound inconsistent with step sign"),
     # indexing and data
     "0-d tensor [0]": (lambda t: t.tensor(1.0)[0], "IndexError",
                        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "

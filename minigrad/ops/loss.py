@@ -13,12 +13,15 @@ BCE_GRAD_EPSILON = 1e-12  # and keeps x(1-x) away from 0 in the gradient
 
 
 def reduce_array(loss, reduction):
-    if reduction == "mean":  # the sum, then / n (nan for an empty input, silently, as in PyTorch)
+    """mean: the sum, then / n (nan for an empty input, silently, as in PyTorch); half accumulates in float32."""
+    if reduction == "none":
+        return loss
+    wide = np.float32 if loss.dtype == np.float16 else loss.dtype.type
+    total = np.add.reduce(loss, axis=None, dtype=wide)
+    if reduction == "mean":
         with np.errstate(invalid="ignore"):
-            return np.asarray(np.add.reduce(loss, axis=None) / loss.dtype.type(loss.size))
-    if reduction == "sum":
-        return np.asarray(np.add.reduce(loss, axis=None))
-    return loss
+            total = total / wide(loss.size)
+    return np.asarray(total).astype(loss.dtype)
 
 
 def _scale(ctx, n):
@@ -132,7 +135,7 @@ class NllLoss(Function):
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
         picked, w, safe_target = _pick(x._data, target, weight, ignore_index)
-        loss = -picked * w
+        loss = 0 - picked * w  # 0 - (0 * w) is +0, as PyTorch prints it
         ctx.reduction, ctx.shape = reduction, x._data.shape
         ctx.safe_target, ctx.w = safe_target, w
         if reduction == "mean":

@@ -163,6 +163,8 @@ def _plus_scaled(a, b, alpha):
     x, y = a._data, (b if _is_number(b) else b._data)
     if x.dtype.kind == "f":
         return fma(y, alpha, x, x.dtype)
+    if x.dtype.kind == "b" and np.asarray(y).dtype.kind == "b":  # for bools alpha is a bool too: a or b
+        return x | (np.asarray(y) & bool(alpha))
     return x + alpha * y
 
 
@@ -864,7 +866,7 @@ def floor_divide_values(x, y):
 
 class FloorDivide(Function):
     """a // b: PyTorch has no derivative for it (its node is NotImplemented, whose backward raises)"""
-    node_name = "NotImplemented"
+    node_name = "torch::autograd::NotImplemented"  # class NotImplemented, name() with the C++ namespace
 
     @staticmethod
     def forward(ctx, a, b):
@@ -877,7 +879,7 @@ class FloorDivide(Function):
 
 class RFloorDivide(FloorDivide):
     """s // a for a number s"""
-    node_name = "NotImplemented"  # declared again: a subclass without it would be named like a custom Function
+    node_name = "torch::autograd::NotImplemented"  # declared again: else it would be named like a custom Function
 
     @staticmethod
     def forward(ctx, a, s):
@@ -886,7 +888,7 @@ class RFloorDivide(FloorDivide):
 
 class RRemainder(FloorDivide):
     """s % a for a number s: no derivative in PyTorch either"""
-    node_name = "NotImplemented"
+    node_name = "torch::autograd::NotImplemented"
 
     @staticmethod
     def forward(ctx, a, s):

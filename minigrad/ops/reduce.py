@@ -131,8 +131,10 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = wrap_dim(dim, a.ndim)
-        out = np.cumsum(a._data, axis=ctx.dim if a.ndim else None, dtype=_sum_dtype(a._data)).reshape(a._data.shape)
-        out = _narrowed(out, a._data)
+        x = a._data
+        if x.ndim == 0:
+            return x.astype(np.int64) if x.dtype.kind in "bi" else x.copy()  # the value itself (-0. stays)
+        out = _narrowed(np.add.accumulate(x, axis=ctx.dim, dtype=_sum_dtype(x)), x)  # (a ufunc: warnings stay here)
         return out + 0 if out.dtype.kind == "f" else out  # PyTorch's running sum starts at +0: never -0.
 
     @staticmethod
@@ -150,7 +152,7 @@ class ReverseCumsum(Function):
         ctx.dim = dim
         if g.ndim == 0:
             return g._data.copy()
-        out = np.flip(np.cumsum(np.flip(g._data, dim), axis=dim), dim)
+        out = np.flip(np.add.accumulate(np.flip(g._data, dim), axis=dim), dim)  # (a ufunc: warnings stay here)
         return out + 0 if out.dtype.kind == "f" else out
 
     @staticmethod
@@ -234,7 +236,7 @@ class _ExtremumDims(_ExtremumAll):
     def backward(ctx, g):
         a, out = ctx.saved_tensors
         hit = a == _unsqueeze_to(out, ctx.dims, ctx.keepdim, ctx.ndim)
-        count = hit.sum(dim=ctx.dims, keepdim=True) if a.ndim else 1
+        count = hit.sum(dim=ctx.dims, keepdim=True) if a.ndim else hit.to(g.dtype)  # 0 for a nan: g / 0 as torch
         return (_unsqueeze_to(g, ctx.dims, ctx.keepdim, ctx.ndim) / count) * hit, None, None
 
 

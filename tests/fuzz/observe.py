@@ -190,9 +190,31 @@ def _float_dtypes(observation):
     return ()
 
 
+def input_magnitudes(steps, torch_record):
+    """For each step, the largest finite magnitude among its operands' values: a result that cancels (a sum of
+    large terms that is small) carries rounding in proportion to the operands, not to itself."""
+    largest = {}
+    for (kind, i, _), observation in torch_record:
+        if kind == "value":
+            largest[i] = _largest(observation)
+    return [max((largest.get(ref.step, 0.0) for ref in step.refs()), default=0.0) for step in steps]
+
+
+def _largest(observation):
+    if observation[0] == "tensor":
+        values = observation[1]["values"]
+        if values.dtype.kind in "fiu" and values.size:
+            finite = np.abs(values[np.isfinite(values)]) if values.dtype.kind == "f" else np.abs(values)
+            return float(finite.max()) if finite.size else 0.0
+    if observation[0] == "sequence":
+        return max((_largest(o) for o in observation[2]), default=0.0)
+    return 0.0
+
+
 def compare(steps, torch_record, minigrad_record, names):
     """The first Mismatch between the two records, or None."""
     mine = dict(minigrad_record)
+    operands = input_magnitudes(steps, torch_record)
     tainted = through_products(steps)
     gradient_steps = [i for i, step in enumerate(steps) if step.name in GRADIENT_STEPS]
     any_gradient_tainted = any(i in tainted for i in gradient_steps)
@@ -201,15 +223,19 @@ def compare(steps, torch_record, minigrad_record, names):
     for key, expected in torch_record:
         got = mine.get(key, ("missing",))
         key_kind, i, _ = key
+        scale = operands[i] if key_kind in ("value", "final") else 0.0
         if key_kind == "grad":  # a leaf's .grad holds what every backward so far accumulated into it
             earlier = [j for j in gradient_steps if j <= i]
             signs = not any(j in tainted for j in earlier)
             rtol = max(precision[j] for j in earlier)
+            # the backward pass sums terms as large as the root's operands: rounding follows those
+            scale = max(operands[root.step] for j in earlier for root in steps[j].refs()[:1])
         elif key_kind == "final-grad":
             signs, rtol = not any_gradient_tainted, gradient_precision
+            scale = max((operands[root.step] for j in gradient_steps for root in steps[j].refs()[:1]), default=0.0)
         else:
             signs, rtol = i not in tainted, precision[i]
-        difference = compare_observation(expected, got, key_kind, signs, rtol)
+        difference = compare_observation(expected, got, key_kind, signs, rtol, scale)
         if difference is None:
             continue
         kind, theirs, ours = difference
@@ -243,9 +269,10 @@ def _name(names, i, item):
     return base if item is None else f"{base}[{item}]"
 
 
-def compare_observation(expected, got, key_kind, signs=True, rtol=0.0):
+def compare_observation(expected, got, key_kind, signs=True, rtol=0.0, scale=0.0):
     """(kind, torch text, minigrad text) for the first difference, or None; `signs`: compare the signs of zeros;
-    `rtol`: the least relative tolerance (of the least precise dtype the value was computed through)."""
+    `rtol`: the least relative tolerance (of the least precise dtype the value was computed through); `scale`: the
+    operands' magnitude, which the absolute tolerance follows."""
     prefix = "grad-" if key_kind in ("grad", "final-grad") else "final-" if key_kind == "final" else ""
     if expected[0] != got[0]:
         if expected[0] == "error":
@@ -265,13 +292,13 @@ def compare_observation(expected, got, key_kind, signs=True, rtol=0.0):
             return "warning", summary(expected), summary(got)
         return None
     if kind == "tensor":
-        result = compare_tensors(expected[1], got[1], signs, rtol)
+        result = compare_tensors(expected[1], got[1], signs, rtol, scale)
         return None if result is None else (prefix + result[0], result[1], result[2])
     if kind == "sequence":
         if expected[1] != got[1] or len(expected[2]) != len(got[2]):
             return prefix + "sequence", summary(expected), summary(got)
         for e, g in zip(expected[2], got[2]):
-            result = compare_observation(e, g, key_kind, signs, rtol)
+            result = compare_observation(e, g, key_kind, signs, rtol, scale)
             if result is not None:
                 return result
         return None
@@ -290,7 +317,7 @@ def compare_observation(expected, got, key_kind, signs=True, rtol=0.0):
     return None
 
 
-def compare_tensors(e, g, signs=True, least_rtol=0.0):
+def compare_tensors(e, g, signs=True, least_rtol=0.0, operands=0.0):
     for field in ("dtype", "shape"):
         if e[field] != g[field]:
             return field, e["repr"], g["repr"]
@@ -313,7 +340,7 @@ def compare_tensors(e, g, signs=True, least_rtol=0.0):
         ok = finite & ~np.isinf(a)
         x, y = a[ok].astype(np.float64), b[ok].astype(np.float64)
         rtol = max(RTOL.get(e["dtype"].removeprefix("torch."), 1e-5), least_rtol)
-        scale = max(1.0, float(np.abs(x).max())) if x.size else 1.0
+        scale = max(1.0, float(np.abs(x).max()) if x.size else 1.0, operands)
         if (np.abs(x - y) > rtol * scale + rtol * np.abs(x)).any():
             return "value", e["repr"], g["repr"]
     if a.dtype.kind == "f":
