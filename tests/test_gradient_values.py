@@ -204,6 +204,9 @@ def test_rand_like_fills_memory_in_order():
 def test_zero_results_print_as_torch():
     assert repr(minigrad.nn.functional.cross_entropy(minigrad.tensor([0.75]), minigrad.tensor(0), reduction="none")) \
         == "tensor(0.)"
+    batch = minigrad.tensor([[10000.0, 0.75], [0.67, -2.99]])
+    assert repr(minigrad.nn.functional.cross_entropy(batch, minigrad.tensor([0, 1]), reduction="none")) == \
+        "tensor([-0.0000, 3.6854])"
     assert repr(minigrad.tensor(0.0).mul(minigrad.tensor(-2.0)).cumsum(0)) == "tensor(-0.)"
     assert repr(minigrad.tensor([0.0, -0.0]).mul(minigrad.tensor(-2.0)).cumsum(0)) == "tensor([0., 0.])"
     x = minigrad.tensor(0.75, requires_grad=True)

@@ -135,7 +135,8 @@ class NllLoss(Function):
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
         picked, w, safe_target = _pick(x._data, target, weight, ignore_index)
-        loss = 0 - picked * w  # 0 - (0 * w) is +0, as PyTorch prints it
+        # PyTorch: -(x * w) per sample of a batch, but 0 - x * w for a single sample (a zero prints 0. there)
+        loss = -(picked * w) if x.ndim >= 2 else 0 - picked * w
         ctx.reduction, ctx.shape = reduction, x._data.shape
         ctx.safe_target, ctx.w = safe_target, w
         if reduction == "mean":
