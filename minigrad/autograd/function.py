@@ -401,10 +401,12 @@ def _share_memory_state(cls, args, outputs, several):
     if creation is None:  # a view of such a view keeps its parent's kind
         creation = (VIEW_IN_INFERENCE if state.inference else VIEW_IN_NO_GRAD if not state.grad_enabled
                     else VIEW_OF_SEVERAL if several else None)
-    extra, version = args[1:], counter.value
+    version = counter.value
     for i, out in enumerate(outputs):
         out._version_counter, out._base, out._view_version, out._view_creation = counter, base, version, creation
-        out._view_fn = steps + ((cls, extra, i if several else None),)
+        # only an ordinary view can be written through in place (or remade) with autograd, so only it needs the
+        # replay; the views made inside backward formulas (under no_grad) skip building it
+        out._view_fn = steps + ((cls, args[1:], i if several else None),) if creation is None else None
     if creation is VIEW_IN_INFERENCE and not source._inference:
         for out in outputs:
             del out._inference  # a view of a normal tensor is a normal tensor, even in inference mode

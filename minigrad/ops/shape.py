@@ -515,7 +515,9 @@ class IndexPut(Function):
 
 def is_advanced(key):
     """Integer arrays or masks in the index: numpy copies instead of giving a view."""
-    return any(isinstance(p, (np.ndarray, list)) for p in _parts(key))
+    if type(key) is tuple:
+        return any(isinstance(p, (np.ndarray, list)) for p in key)
+    return isinstance(key, (np.ndarray, list))
 
 
 def _parts(key):
