@@ -217,3 +217,15 @@ def test_half_loss_accumulates_in_float32():
     x = minigrad.full((64,), 30.0, dtype=minigrad.float16)
     assert repr(minigrad.nn.functional.mse_loss(x, minigrad.zeros(64, dtype=minigrad.float16))) == \
         "tensor(900., dtype=torch.float16)"
+
+
+def test_prod_with_zeros_differentiates_twice():
+    x = minigrad.tensor([[0.75, 0.0, 2.0], [1.5, -1.0, 0.0]], requires_grad=True)
+    g, = minigrad.autograd.grad(x.prod(), [x], create_graph=True)
+    assert repr(g) == "tensor([[-0., -0., -0.],\n        [-0., 0., -0.]], grad_fn=<ViewBackward0>)"
+    g.sum().backward()
+    assert repr(x.grad) == "tensor([[ 0.0000, -2.2500,  0.0000],\n        [ 0.0000,  0.0000, -2.2500]])"
+    y = minigrad.tensor([[0.75, 0.0, 2.0], [1.5, -1.0, 0.5]], requires_grad=True)
+    g, = minigrad.autograd.grad(y.prod(1).sum(), [y], create_graph=True)
+    g.sum().backward()
+    assert repr(y.grad) == "tensor([[ 2.0000,  2.7500,  0.7500],\n        [-0.5000,  2.0000,  0.5000]])"

@@ -103,12 +103,30 @@ class Prod(Function):
             return g._make_like(np.zeros(a._data.shape, g._data.dtype)), None, None
         if not zeros:  # the usual case, written with tensor ops so that it differentiates again
             return g * (_unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim) / a), None, None
-        # a zero: the products of the others, computed directly (first derivatives only)
+        if state.grad_enabled:  # create_graph: the products of the others as ops, so they differentiate again
+            if ctx.axis is None:
+                return (g.reshape(-1) * _others_product(a.reshape(-1), 0)).view(a.shape), None, None
+            return g * _others_product(a, ctx.axis), None, None
+        # a zero: the products of the others, computed directly
         return g * g._make_like(_product_of_others(a._data, ctx.axis)), None, None
 
 
 class ProdDim(Prod):
     node_name = "ProdBackward1"
+
+
+def _others_product(a, axis):
+    """For each element of tensor a, the product of the others along `axis`, with tensor ops: a repeated along a
+    new dim with 1 on the diagonal, then multiplied out (n**2 work: only for gradients that must differentiate)."""
+    from ..tensor_math import where
+    n = a.shape[axis]
+    eye_shape = [1] * (a.ndim + 1)
+    eye_shape[axis], eye_shape[axis + 1] = n, n
+    diagonal = np.eye(n, dtype=bool).reshape(eye_shape)
+    shape = list(a.shape)
+    shape.insert(axis, n)
+    stacked = a.unsqueeze(axis).expand(*shape)
+    return where(a._make_like(diagonal), 1.0, stacked).prod(dim=axis + 1)
 
 
 def _product_of_others(x, axis):
