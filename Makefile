@@ -13,7 +13,7 @@ LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d
 LAB_SETTINGS := {"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}}}
 LAB_START := $(firstword $(wildcard notebooks/README.md notebooks/00_welcome.ipynb))
 
-.PHONY: setup lab test bench parity notebooks clean grading exercises grade
+.PHONY: setup lab test bench parity fuzz notebooks clean grading exercises grade
 
 setup: $(STAMP)
 	@bash tools/system-deps.sh graphviz
@@ -42,6 +42,13 @@ $(GRADING_STAMP): $(STAMP)
 # torch is optional; CI installs it so the parity tests run (only this version: the local CPU build)
 parity: $(STAMP)
 	$(PIP) install -q "$(TORCH)"
+
+# the differential fuzzer: N random programs run under PyTorch and minigrad; prints the mismatches grouped by
+# cause, each with a minimal program that shows it (tests/test_fuzz.py runs a fixed seed in every `make test`)
+N ?= 2000
+SEED ?= 0
+fuzz: parity $(TEST_STAMP)
+	$(PY) -m tests.fuzz --n $(N) --seed $(SEED)
 
 # JupyterLab at the repository root (relative links into ../minigrad/ and ../exercises/ work), opening the
 # lesson list; the course's own notebooks are trusted first, so their stored pictures show as SVG.

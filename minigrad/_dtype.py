@@ -87,27 +87,51 @@ class Size(tuple):
         return n
 
 
+DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+                "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+NO_CUDA = "Torch not compiled with CUDA enabled"
+
+
 class device:
-    """The only device minigrad has: the CPU."""
+    """A device name, as torch.device: "cpu", "cuda", "cuda:1", ("cuda", 1). Any device PyTorch knows can be
+    named; only the CPU can hold tensors (asking for another is PyTorch's error on a CPU-only build)."""
 
-    __slots__ = ("type",)
+    __slots__ = ("type", "index")
 
-    def __init__(self, type="cpu"):  # noqa: A002 - torch's argument name
-        if str(type) != "cpu":
-            raise RuntimeError(f"minigrad runs on the CPU only; there is no device '{type}'")
-        self.type = "cpu"
+    def __init__(self, type="cpu", index=None):  # noqa: A002 - torch's argument name
+        if isinstance(type, device):
+            type, index = type.type, type.index  # noqa: A001
+        text = str(type)
+        name, _, number = text.partition(":")
+        if name not in DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: "
+                               f"{text}")
+        self.type = name
+        self.index = builtins.int(number) if number else index
 
     def __repr__(self):
-        return "device(type='cpu')"
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
 
     def __str__(self):
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        return str(other) == "cpu"
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):
-        return hash("cpu")
+        return hash((self.type, self.index))
 
 
 cpu = device("cpu")
+
+
+def require_cpu(where):
+    """Check that `where` (a device, a device string or None) is the CPU; PyTorch's CPU-only errors otherwise."""
+    if where is None:
+        return
+    target = where if isinstance(where, device) else device(where)
+    if target.type == "cuda":
+        raise AssertionError(NO_CUDA)
+    if target.type != "cpu":
+        raise RuntimeError(f"PyTorch is not linked with support for {target.type} devices")

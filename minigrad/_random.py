@@ -105,8 +105,8 @@ def _fma(a, b, c, dtype):
 # ---- uniform ----------------------------------------------------------------------------------------
 def _uniform01(gen, n, dtype):
     """uniform_real_distribution<T>(0, 1): 24 bits of a word (float32) or 53 bits of random64 (float64)."""
-    if np.dtype(dtype) == _F32:
-        return ((gen.random(n) & np.uint64(0xFFFFFF)).astype(_F64) * 2.0**-24).astype(_F32)
+    if np.dtype(dtype) in (_F32, np.float16):  # float16 draws as float32 and rounds
+        return ((gen.random(n) & np.uint64(0xFFFFFF)).astype(_F64) * 2.0**-24).astype(_F32).astype(dtype)
     return (gen.random64(n) & np.uint64(2**53 - 1)).astype(_F64) * 2.0**-53
 
 
@@ -200,7 +200,8 @@ def normal_(array, mean=0.0, std=1.0, generator=None):
     # torch: contiguous and >= 16 -> normal_fill (never touches the cache); else serial, cached
     fill = _normal_fill if n >= 16 and array.flags.c_contiguous else _normal_serial
     view = _memory_order(array)
-    view[...] = fill(gen, n, dt, mean, std).reshape(view.shape)
+    compute = _F32 if dt is np.float16 and fill is _normal_fill else dt  # torch fills half through float32
+    view[...] = fill(gen, n, compute, mean, std).astype(dt).reshape(view.shape)
     return array
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from . import _dtype, tensor_math
 from ._printing import dtype_suffix, format_tensor
 from .autograd import function as _function
+from .autograd import views
 from .autograd.function import AccumulateGrad, add_hook
 from .autograd.grad_mode import state
 from .ops import misc
@@ -37,8 +38,9 @@ class _VersionCounter:
 
 
 class Tensor(TensorMath):
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_version_counter", "_base",
-                 "__dict__", "__weakref__")
+    # _view_fn, _view_version and _view_creation are set on views only (tensors whose _base is not None)
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_output_nr", "_grad", "_version_counter", "_base",
+                 "_view_fn", "_view_version", "_view_creation", "__dict__", "__weakref__")
     __array_ufunc__ = None  # numpy hands `np.float64(2) * t` over to Tensor.__rmul__
     # rarely set, so they live in the instance dict only when used; these are the defaults
     _hooks = None
@@ -47,6 +49,8 @@ class Tensor(TensorMath):
     _accumulator = None
     _inference = False
     _tangent = None
+    _leaf_of = None  # on an alias of a leaf (see _alias): the leaf, whose AccumulateGrad it uses
+    _promoted_from = None  # on a tensor made by _promoted: the tensor it stands for
 
     def __init__(self, *args):
         """`Tensor([1, 2])` makes a float32 tensor from data; `Tensor(2, 3)` a (2, 3) tensor of zeros."""
@@ -59,7 +63,7 @@ class Tensor(TensorMath):
     def _init(self, array):
         self._data = array
         self._requires_grad = False
-        self.grad_fn = None
+        self._grad_fn = None
         self._output_nr = 0
         self._grad = None
         self._version_counter = None
@@ -78,8 +82,16 @@ class Tensor(TensorMath):
 
     # ---- autograd state ----
     @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf). A view whose base changed in place since gets a
+        new one first (AsStridedBackward0, see minigrad/autograd/views.py)."""
+        if self._base is not None and self._version_counter.value != self._view_version:
+            views.regenerate_grad_fn(self)
+        return self._grad_fn
+
+    @property
     def requires_grad(self):
-        return self._requires_grad
+        return self._requires_grad or (self._base is not None and self._base._requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, value):
@@ -105,7 +117,7 @@ class Tensor(TensorMath):
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad:
+        if (self._grad_fn if self._base is None else self.grad_fn) is not None and not self._retains_grad:
             warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -169,12 +181,34 @@ class Tensor(TensorMath):
         """Compute the gradient of this tensor w.r.t. the graph leaves and accumulate it into their .grad."""
         _function.autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
+    def _set_history(self, node, output_nr):
+        """After an in-place op this tensor is output `output_nr` of `node`; retain_grad() follows it there (hooks
+        stay with the old node: they see the gradient of the old values, as in PyTorch)."""
+        old_node, old_nr = self._grad_fn, self._output_nr
+        self._grad_fn, self._output_nr, self._requires_grad = node, output_nr, True
+        if self._retains_grad:
+            if old_node is not None and old_node._retained:
+                old_node._retained.pop(old_nr, None)
+            self._retains_grad = False
+            self.retain_grad()
+
+    def _view_requires_grad(self):
+        """A view requires grad when its base does, even one made under no_grad (whose gradient then goes
+        nowhere, as in PyTorch); a view made before its base began to require grad gets its node now."""
+        if self._version_counter.value != self._view_version:
+            views.regenerate_grad_fn(self)
+        return self._base._requires_grad
+
     def _edge(self):
         """Where this tensor's gradient goes: (its grad_fn, output index), its leaf's AccumulateGrad, or None."""
+        if self._base is not None and self._version_counter.value != self._view_version:
+            views.regenerate_grad_fn(self)
         if not self._requires_grad:
             return (None, 0)
-        if self.grad_fn is not None:
-            return (self.grad_fn, self._output_nr)
+        if self._grad_fn is not None:
+            return (self._grad_fn, self._output_nr)
+        if self._leaf_of is not None:
+            return self._leaf_of._edge()
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:  # one AccumulateGrad per leaf, reused; the leaf holds it weakly (the graph holds it)
             acc = AccumulateGrad(self)
@@ -189,7 +223,11 @@ class Tensor(TensorMath):
 
     @data.setter
     def data(self, value):
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if not isinstance(value, Tensor):
+            kind = type(value)
+            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+            raise TypeError(f"Variable data has to be a tensor, but got {name}")
+        self._data = value._data
 
     @property
     def _version(self):
@@ -208,19 +246,28 @@ class Tensor(TensorMath):
         """A new tensor object on the same memory, history and version counter."""
         t = Tensor._make(self._data)
         t._version_counter = self._shared_version_counter()
-        t._base = self._base
-        t.grad_fn, t._output_nr, t._requires_grad = self.grad_fn, self._output_nr, self._requires_grad
+        t._grad_fn, t._output_nr, t._requires_grad = self.grad_fn, self._output_nr, self._requires_grad
+        if self._base is not None:
+            t._base, t._view_fn, t._view_version = self._base, self._view_fn, self._view_version
+            t._view_creation = self._view_creation
         if self._tangent is not None:  # forward AD: in-place ops work on the alias
             t._tangent = self._tangent
-        if t.grad_fn is None and self._requires_grad:
-            t._accumulator = self._accumulator
-            t.__dict__["_leaf_of"] = self
+        if t._grad_fn is None and self._requires_grad:  # an alias of a leaf: its gradient goes to the leaf
+            t._leaf_of = self if self._leaf_of is None else self._leaf_of
         return t
 
     def _snapshot(self):
         """A new tensor with this tensor's history and a copy of its current values (own version counter)."""
         t = self._alias()
-        t._data, t._version_counter = self._data.copy(), None
+        t._data, t._version_counter, t._base = self._data.copy(), None, None
+        return t
+
+    def _promoted(self, np_dtype):
+        """This tensor's values in another dtype, for one op of mixed dtypes (PyTorch's type promotion): the op
+        sees and saves this tensor itself, not a converted copy, so its graph edge, its version check and its
+        gradient's dtype are the original's (no ToCopyBackward0 in between)."""
+        t = self._alias()
+        t._data, t._base, t._promoted_from = self._data.astype(np_dtype), None, self
         return t
 
     def _copy_detached(self):
@@ -243,7 +290,7 @@ class Tensor(TensorMath):
                 "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
                 "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
                 "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
         return self
 
@@ -355,10 +402,15 @@ class Tensor(TensorMath):
     # ---- printing ----
     def __repr__(self, prefix="tensor("):
         suffixes = [dtype_suffix(self._data.dtype, empty=self._data.size == 0)]
-        if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{type(self.grad_fn).__name__}>")  # the class name, as torch prints
-        elif self._requires_grad:
-            suffixes.append("requires_grad=True")
+        try:
+            node = self.grad_fn
+        except RuntimeError:  # a view changed in a way PyTorch forbids: its node cannot be remade
+            suffixes.append("grad_fn=<Invalid>")
+        else:
+            if node is not None:
+                suffixes.append(f"grad_fn=<{type(node).__name__}>")  # the class name, as torch prints
+            elif self.requires_grad:
+                suffixes.append("requires_grad=True")
         if self._tangent is not None:  # format(): a 0-d tangent prints as a number, as in PyTorch
             suffixes.append("tangent=" + format(self._tangent))
         return format_tensor(self._data, suffixes, prefix=prefix)
@@ -383,7 +435,8 @@ class Tensor(TensorMath):
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous" if self._data.size == 0 else
+                               "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data)
 
     def __float__(self):
@@ -407,71 +460,82 @@ class Tensor(TensorMath):
     # ---- indexing ----
     def __getitem__(self, key):
         key = _index_key(key)
+        op = sh.index_op(key, self._data.shape)
         try:
-            return sh.index_op(key).apply(self, key)
+            return op.apply(self, key if op is sh.Index else _keep_view(key))
         except IndexError as error:
-            raise IndexError(str(error).replace("axis", "dimension")) from None
+            raise IndexError(_index_message(error, key, self._data.ndim)) from None
 
     def __setitem__(self, key, value):
+        """As PyTorch: x[mask] = v is one op on x (IndexPutBackward0); x[0] = v copies v into the view x[0] (so
+        x's node becomes CopySlices); x[...] = v, whose key selects everything, copies v into x itself."""
         key = _index_key(key)
+        if self._data.ndim == 0 and isinstance(key, (slice, int)) and not isinstance(key, bool):
+            raise IndexError(_index_message(None, key, 0))
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
-        if state.grad_enabled and (self._requires_grad or value._requires_grad):
-            self._check_inplace(VIEW_INPLACE_ERROR)
-            self._write_result(sh.IndexPut.apply(self._alias(), value, key))
-        else:
-            self._check_inplace(VIEW_INPLACE_ERROR)
-            self._data[key] = value._data
-            self._bump_version()
+        try:
+            if sh.is_advanced(key):
+                self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key), value)
+            else:
+                _copy_to(self[key] if sh.applied_ops(key, self._data.shape) else self, value)
+        except IndexError as error:
+            raise IndexError(_index_message(error, key, self._data.ndim)) from None
 
     # ---- in-place ops: compute out of place, then write into this tensor's memory ----
-    def _check_inplace(self, leaf_error=LEAF_INPLACE_ERROR):
+    def _check_inplace(self, records):
+        """PyTorch's checks before an in-place op; `records`: autograd will record it (grad mode is on and this
+        tensor or an operand requires grad)."""
         if self._inference and not state.inference:
             raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make "
                                "a clone to get a normal tensor before doing inplace update.See "
                                "https://github.com/pytorch/rfcs/pull/17 for more details.")
-        if not state.grad_enabled:
-            return
-        if self._requires_grad and self.grad_fn is None:
-            raise RuntimeError(VIEW_INPLACE_ERROR if self._base is not None else leaf_error)
-        base = self._base
-        if base is not None and base._requires_grad:
-            if base.grad_fn is None:
-                raise RuntimeError(VIEW_INPLACE_ERROR)
-            raise RuntimeError("minigrad does not track in-place changes made through a view of a tensor that "
-                               "requires grad; use an out-of-place op (e.g. y = y * 2) instead")
+        if records:
+            if self._base is not None:
+                views.check_view_rebase(self, indirect=False)
+                if self._base._requires_grad and self._base._grad_fn is None:
+                    raise RuntimeError(VIEW_INPLACE_ERROR)
+            elif self._requires_grad and self._grad_fn is None:
+                raise RuntimeError(LEAF_INPLACE_ERROR)
 
-    def _inplace(self, op, *args):
-        self._check_inplace()
-        records = state.grad_enabled and (self._requires_grad or any(
-            isinstance(a, Tensor) and a._requires_grad for a in args))
-        if records and self._base is not None:
-            raise RuntimeError("minigrad does not track in-place changes made through a view; use an out-of-place "
-                               "op instead")
+    def _inplace(self, op, *args, same_value_everywhere=False):
+        records = state.grad_enabled and (self.requires_grad or any(
+            isinstance(a, Tensor) and a.requires_grad for a in args))
+        self._check_inplace(records)
+        for a in args:
+            if isinstance(a, Tensor):
+                _check_partial_overlap(self._data, a._data)
+        if not same_value_everywhere and self._data.size and any(stride == 0 and n > 1 for stride, n in zip(
+                self._data.strides, self._data.shape)):  # (numpy gives an empty array zero strides)
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the operation.")
         # the op may save its input: give it a copy of the old values, as PyTorch saves `original_self`
         result = op(self._snapshot() if records else self, *args)
         return self._write_result(result)
 
     def _write_result(self, result):
+        if result._data.shape != self._data.shape:  # PyTorch checks the shape first, then the dtype
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
             raise RuntimeError(f"result type {result.dtype._short} can't be cast to the desired output type "
                                f"{self.dtype._short}")
-        if result._data.shape != self._data.shape:
-            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                               f"{list(result.shape)}")
         self._data[...] = result._data
         self._bump_version()
-        if result.grad_fn is not None:  # this tensor is now the output of the op's node
-            self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
+        if result._grad_fn is not None:  # this tensor is now the output of the op's node
+            if self._base is not None:  # written through a view: the base's history changes (CopySlices)
+                views.rebase_history(self, result._grad_fn)
+            else:
+                self._set_history(result._grad_fn, result._output_nr)
         if result._tangent is not None:  # forward AD: the tangent moves along with the values
             from .autograd.forward_ad import _set_tangent
             _set_tangent(self, result._tangent)
         return self
 
     def add_(self, other, alpha=1):
-        return self._inplace(lambda s, o: s + o * alpha if alpha != 1 else s + o, other)
+        return self._inplace(lambda s, o: s.add(o, alpha=alpha), other)
 
     def sub_(self, other, alpha=1):
-        return self._inplace(lambda s, o: s - o * alpha if alpha != 1 else s - o, other)
+        return self._inplace(lambda s, o: s.sub(o, alpha=alpha), other)
 
     def mul_(self, other):
         return self._inplace(Tensor.__mul__, other)
@@ -483,7 +547,13 @@ class Tensor(TensorMath):
         return self._inplace(Tensor.__pow__, exponent)
 
     def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
-        return self._inplace(Tensor.clamp, min, max)
+        try:
+            return self._inplace(Tensor.clamp, min, max)
+        except RuntimeError as error:  # clamp_ names the output type as C++ does ("long int", "bool")
+            text = str(error)
+            if not text.startswith("result type "):
+                raise
+            raise RuntimeError(text.rsplit(" ", 1)[0] + " " + _C_TYPE_NAMES[self.dtype.name]) from None
 
     clip_ = clamp_
 
@@ -491,24 +561,28 @@ class Tensor(TensorMath):
         return self._inplace(Tensor.relu)
 
     def copy_(self, src):
-        return self._inplace(misc.CopyInto.apply, _as_tensor(src))
+        src = _as_tensor(src)
+        _check_copy_overlap(self._data, src._data)
+        return self._inplace(misc.CopyInto.apply, src)
 
     def zero_(self):
-        return self._inplace(misc.Zero.apply, 0)
+        return self._inplace(misc.Zero.apply, 0, same_value_everywhere=True)
 
     def fill_(self, value):
-        return self._inplace(misc.Fill.apply, value.item() if isinstance(value, Tensor) else value)
+        if isinstance(value, Tensor):  # a 0-d tensor: its gradient is the sum of the filled places' (FillBackward3)
+            return self._inplace(misc.FillTensor.apply, value, same_value_everywhere=True)
+        return self._inplace(misc.Fill.apply, value, same_value_everywhere=True)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         from . import _random
-        self._check_inplace()
+        self._check_inplace(state.grad_enabled and self.requires_grad)
         _random.uniform_(self._data, a, b, generator=generator)
         self._bump_version()
         return self
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         from . import _random
-        self._check_inplace()
+        self._check_inplace(state.grad_enabled and self.requires_grad)
         _random.normal_(self._data, mean, std, generator=generator)
         self._bump_version()
         return self
@@ -529,21 +603,121 @@ def to_dtype(args, kwargs):
         elif isinstance(arg, Tensor):
             target = arg.dtype
         else:
-            _dtype.device(arg)
+            _dtype.require_cpu(arg)  # a device: only the CPU exists (PyTorch's CPU-only errors otherwise)
     return target
 
 
 # ---- helpers ----
+_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+                 "int32": "int", "bool": "bool"}
+
+
+def _check_partial_overlap(out, arg):
+    """PyTorch's refusal to write in place into memory an operand partly shares (x[1:] += x[:-1]); writing into
+    exactly the operand's memory (x += x) is fine. As in PyTorch, only dense arrays are compared."""
+    if arg is out or arg.size == 0 or out.size == 0 or not np.may_share_memory(out, arg):
+        return
+    dense = [a.flags.c_contiguous or a.flags.f_contiguous for a in (out, arg)]
+    if not all(dense):
+        return
+    start_out, start_arg = (a.__array_interface__["data"][0] for a in (out, arg))
+    if (start_out, out.nbytes) != (start_arg, arg.nbytes):
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
+                           "to a single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _check_copy_overlap(out, src):
+    """copy_ refuses any source laid over the destination differently (x.copy_(x.t())): only the same memory with
+    the same layout (x.copy_(x.detach())) may be copied onto itself."""
+    if out.size == 0 or src.size == 0 or not np.may_share_memory(out, src):
+        return
+    if not all(a.flags.c_contiguous or a.flags.f_contiguous for a in (out, src)):
+        return
+    same = (out.__array_interface__["data"][0] == src.__array_interface__["data"][0] and out.shape == src.shape
+            and out.strides == src.strides)
+    if not same:
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
+                           "to a single memory location. Please clone() the tensor before performing the operation.")
+
+
 def _c_name(d):
     return {"float64": "double", "float32": "float", "int64": "long"}.get(d.name, d.name)
 
 
 def _index_key(key):
-    """Turn tensors and lists inside an index into numpy arrays; give basic indexes a trailing ... so the
-    result stays a view even when it is a single element."""
+    """Turn tensors and lists inside an index into numpy arrays (a 0-d integer tensor into an int: PyTorch
+    selects with it, as with an int)."""
     parts = key if isinstance(key, tuple) else (key,)
-    parts = tuple(p._data if isinstance(p, Tensor) else np.asarray(p) if isinstance(p, list) else p for p in parts)
-    advanced = any(isinstance(p, np.ndarray) for p in parts)
-    if not advanced and not any(p is Ellipsis for p in parts):
-        parts = parts + (Ellipsis,)
-    return parts if len(parts) != 1 else parts[0]
+    for p in parts:
+        if isinstance(p, Tensor) and p._data.dtype.kind not in "iub":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    parts = tuple((int(p._data) if p._data.ndim == 0 and p._data.dtype.kind in "iu" else p._data)
+                  if isinstance(p, Tensor) else (np.asarray(p) if p else np.zeros(0, np.int64))
+                  if isinstance(p, list) else p for p in parts)
+    for p in parts:
+        if isinstance(p, slice) and p.step is not None and p.step < 0:
+            raise ValueError("step must be greater than zero")
+    return parts if isinstance(key, tuple) else parts[0]
+
+
+def _index_message(error, key, ndim):
+    """PyTorch's text for a bad index (numpy's names arrays and axes, and counts differently)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    used = sum(p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 0 if p is None or p is Ellipsis else 1
+               for p in parts)
+    if ndim == 0 and used == 1 and not isinstance(key, tuple):  # x[:1]; x[:1,] counts its indices instead
+        if isinstance(parts[0], slice):
+            return "slice() cannot be applied to a 0-dim tensor."
+        if isinstance(parts[0], (int, np.integer)):
+            if parts[0] < 0:
+                return f"index {parts[0]} is out of bounds for dimension 0 with size 0"
+            return ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+                    "convert a 0-dim tensor to a number")
+    if used > ndim:
+        return f"too many indices for tensor of dimension {ndim}"
+    text = str(error)
+    if text.startswith("index ") and " is out of bounds for axis " in text and not sh.is_advanced(key):
+        # PyTorch names the dim by the index's position in the key (an Ellipsis and a None count too)
+        axis, position = int(text.split(" is out of bounds for axis ")[1].split()[0]), {}
+        dim = 0
+        for i, p in enumerate(parts):
+            if p is Ellipsis:
+                dim += ndim - used
+            elif p is not None:
+                position[dim] = i
+                dim += 1
+        if axis in position:
+            text = text.replace(f"for axis {axis} ", f"for axis {position[axis]} ")
+    if text.startswith("index ") and " is out of bounds for axis " in text and sh.is_advanced(key):
+        # PyTorch moves the dims indexed by tensors to the front and numbers them there
+        axis = int(text.split(" is out of bounds for axis ")[1].split()[0])
+        dims, dim = [], 0
+        for p in parts:
+            if p is None or p is Ellipsis:
+                continue  # (an Ellipsis before an index tensor is rare; its dims are not counted here)
+            if isinstance(p, np.ndarray):
+                dims.extend(range(dim, dim + (p.ndim if p.dtype == bool else 1)))
+            dim += p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 1
+        if axis in dims:
+            text = text.replace(f"for axis {axis} ", f"for axis {dims.index(axis)} ")
+    return text.replace("axis", "dimension")
+
+
+def _copy_to(target, value):
+    """target = value as PyTorch's indexing writes it: copy_ for the same shape, fill_ for a 0-d value, else the
+    value without its leading 1s, expanded, then copied."""
+    if target.shape == value.shape:
+        target.copy_(value)
+    elif value.ndim == 0:
+        target.fill_(value)
+    else:
+        sizes = value.shape
+        while sizes and sizes[0] == 1:
+            sizes = sizes[1:]
+        target.copy_(value.view(sizes).expand(target.shape))
+
+
+def _keep_view(key):
+    """A basic index (no arrays) with a trailing ... so that numpy gives a view even of a single element."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return key if any(p is Ellipsis for p in parts) else parts + (Ellipsis,)

@@ -6,10 +6,13 @@ mixing tensors and numbers of different dtypes before an op runs.
 """
 import numpy as np
 
+from ._dtype import NO_CUDA
+from ._warn import warn_once
 from .ops import linalg
 from .ops import pointwise as pw
 from .ops import reduce as red
 from .ops import shape as sh
+from .ops.dims import wrap_dim, wrap_dims
 
 Tensor = None  # set by minigrad.tensor once the class exists (the two modules need each other)
 _CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
@@ -28,9 +31,14 @@ class TensorMath:
         return _binary(pw.Add, self, other)
 
     def __sub__(self, other):
+        if self._data.dtype.kind == "b" or type(other) is bool or isinstance(other, Tensor) and \
+                other._data.dtype.kind == "b":
+            pw.no_bool_subtraction(self, other)  # before promotion turns the bool into a number
         return _binary(pw.Sub, self, other)
 
     def __rsub__(self, other):
+        if self._data.dtype.kind == "b" or type(other) is bool:
+            pw.no_bool_subtraction(self, other)
         if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
             return pw.Rsub.apply(self, other)
         a, s = _with_number(self, other)
@@ -50,10 +58,16 @@ class TensorMath:
         return pw.Mul.apply(pw.Reciprocal.apply(a), s)  # PyTorch computes 2 / x as x.reciprocal() * 2
 
     def __floordiv__(self, other):
-        return Tensor._make(np.floor_divide(self._data, _array_of(other)))
+        return _binary(pw.FloorDivide, self, other)
+
+    def __rfloordiv__(self, other):
+        return pw.RFloorDivide.apply(*_with_number(self, other))
 
     def __mod__(self, other):
-        return Tensor._make(np.mod(self._data, _array_of(other)))
+        return _binary(pw.RemainderOp, self, other)
+
+    def __rmod__(self, other):
+        return pw.RRemainder.apply(*_with_number(self, other))
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
@@ -100,15 +114,17 @@ class TensorMath:
         return _compare(np.greater_equal, self, other)
 
     def __and__(self, other):
-        return _compare(np.logical_and if self._data.dtype.kind == "b" else np.bitwise_and, self, other)
+        return _bitwise("bitwise_and", np.logical_and, np.bitwise_and, self, other)
 
     def __or__(self, other):
-        return _compare(np.logical_or if self._data.dtype.kind == "b" else np.bitwise_or, self, other)
+        return _bitwise("bitwise_or", np.logical_or, np.bitwise_or, self, other)
 
     def __xor__(self, other):
-        return _compare(np.logical_xor if self._data.dtype.kind == "b" else np.bitwise_xor, self, other)
+        return _bitwise("bitwise_xor", np.logical_xor, np.bitwise_xor, self, other)
 
     def __invert__(self):
+        if self._data.dtype.kind == "f":
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return Tensor._make(~self._data)
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
@@ -128,10 +144,10 @@ class TensorMath:
 
     # ---- math methods ----
     def add(self, other, alpha=1):
-        return self + other * alpha if alpha != 1 else self + other
+        return self + other if alpha == 1 else _binary(pw.AddScaled, self, other, extra=(alpha,))
 
     def sub(self, other, alpha=1):
-        return self - other * alpha if alpha != 1 else self - other
+        return self - other if alpha == 1 else _binary(pw.SubScaled, self, other, extra=(alpha,))
 
     def mul(self, other):
         return self * other
@@ -146,7 +162,7 @@ class TensorMath:
         return pw.Neg.apply(self)
 
     def square(self):
-        return pw.Pow.apply(self, 2)
+        return self ** 2
 
     def exp(self):
         return pw.Exp.apply(self._floating())
@@ -199,18 +215,18 @@ class TensorMath:
     def clamp(self, min=None, max=None):  # noqa: A002
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        if isinstance(min, Tensor) or isinstance(max, Tensor):
-            out = self if min is None else maximum(self, min)
-            return out if max is None else minimum(out, max)
-        return pw.Clamp.apply(self, min, max)
+        return _clamp(self, min, max)
 
     clip = clamp
 
+    def lerp(self, end, weight):
+        return pw.lerp(self, end, weight)
+
     def maximum(self, other):
-        return maximum(self, other)
+        return maximum(self, other, position=1)
 
     def minimum(self, other):
-        return minimum(self, other)
+        return minimum(self, other, position=1)
 
     def _floating(self):
         return self if self._data.dtype.kind == "f" else self._cast(np.float32)
@@ -267,7 +283,10 @@ class TensorMath:
 
     def norm(self, p="fro", dim=None, keepdim=False):
         p = 2 if p in ("fro", None) else p
-        return red.Norm.apply(self._floating(), float(p), dim, keepdim)
+        if self._data.dtype.kind != "f":
+            raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                               f"{self.dtype._short}")
+        return red.Norm.apply(self, float(p), dim, keepdim)
 
     def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
         return red.Var.apply(self, dim, _correction(unbiased, correction), keepdim)
@@ -276,10 +295,12 @@ class TensorMath:
         return red.Std.apply(self, dim, _correction(unbiased, correction), keepdim)
 
     def softmax(self, dim):
-        return red.Softmax.apply(self._floating(), dim)
+        _check_softmax_input("softmax", self, dim)
+        return red.Softmax.apply(self, dim)
 
     def log_softmax(self, dim):
-        return red.LogSoftmax.apply(self._floating(), dim)
+        _check_softmax_input("log_softmax", self, dim)
+        return red.LogSoftmax.apply(self, dim)
 
     def logsumexp(self, dim, keepdim=False):
         return red.Logsumexp.apply(self._floating(), dim, keepdim)
@@ -317,10 +338,15 @@ class TensorMath:
 
     # shape
     def view(self, *shape):
+        if not shape:
+            raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
+                            " * (torch.dtype dtype)\n * (tuple of ints size)\n")
         return sh.View.apply(self, _shape_args(shape))
 
     def reshape(self, *shape):
-        return sh.Reshape.apply(self, _shape_args(shape))
+        if not shape:
+            raise TypeError('reshape() missing 1 required positional arguments: "shape"')
+        return sh.reshape(self, _shape_args(shape))
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -329,14 +355,16 @@ class TensorMath:
         return self.reshape(other.shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
+        start, end = wrap_dim(start_dim, self.ndim), wrap_dim(end_dim, self.ndim)
         if self.ndim == 0:
             return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
         return self.reshape(shape) if start != end else self
 
     def transpose(self, dim0, dim1):
-        return sh.Transpose.apply(self, dim0, dim1)
+        return sh.Transpose.apply(self, wrap_dim(dim0, self.ndim), wrap_dim(dim1, self.ndim))
 
     swapaxes = transpose
 
@@ -345,53 +373,110 @@ class TensorMath:
 
     @property
     def T(self):  # noqa: N802 - PyTorch's name
-        return self.permute(*range(self.ndim - 1, -1, -1))
+        if self.ndim == 0:
+            warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
+        elif self.ndim != 2:
+            warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and "
+                      "it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
+        return sh.Permute.apply(self, tuple(range(self.ndim - 1, -1, -1)))
 
     @property
     def mT(self):  # noqa: N802
+        if self.ndim == 0:
+            warn_once("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.")
+            return self
+        if self.ndim == 1:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
         return self.transpose(-2, -1)
 
+    def cuda(self, device=None, non_blocking=False):
+        """Moving to a GPU: PyTorch's error on a CPU-only build (minigrad has only the CPU)."""
+        raise AssertionError(NO_CUDA)
+
     def permute(self, *dims):
-        return sh.Permute.apply(self, _shape_args(dims))
+        if not dims:
+            raise TypeError('permute() missing 1 required positional arguments: "dims"')
+        dims = _shape_args(dims)
+        if len(dims) == self.ndim:
+            wrapped = [wrap_dim(d, self.ndim) for d in dims]
+            if len(set(wrapped)) != len(wrapped):
+                raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return sh.Permute.apply(self, dims)
 
     def squeeze(self, dim=None):
         if dim is None:
             return sh.Squeeze.apply(self)
+        wrap_dims(dim, self.ndim)  # PyTorch's IndexError for a dim out of range
         return sh.SqueezeDim.apply(self, dim)
 
     def unsqueeze(self, dim):
-        return sh.Unsqueeze.apply(self, dim)
+        return sh.Unsqueeze.apply(self, wrap_dim(dim, self.ndim + 1))
 
     def expand(self, *shape):
-        return sh.Expand.apply(self, _shape_args(shape))
+        if not shape:
+            raise TypeError('expand() missing 1 required positional arguments: "size"')
+        shape = _shape_args(shape)
+        _check_expand(self, shape)
+        return sh.Expand.apply(self, shape)
 
     def repeat(self, *repeats):
-        return sh.Repeat.apply(self, _shape_args(repeats))
+        if not repeats:
+            raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+        repeats = _shape_args(repeats)
+        if len(repeats) >= self.ndim and any(r < 0 for r in repeats):
+            sizes = (1,) * (len(repeats) - self.ndim) + tuple(self.shape)
+            out = [s * r for s, r in zip(sizes, repeats)]
+            negative = next(o for o in out if o < 0)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: {out}")
+        return sh.Repeat.apply(self, repeats)
 
     def expand_as(self, other):
         return self.expand(other.shape)
 
     def narrow(self, dim, start, length):
+        dim, start = _checked_narrow(self, dim, start, length)
         index = [slice(None)] * self.ndim
         index[dim] = slice(start, start + length)
-        return self[tuple(index)]
+        return sh.Slice.apply(self, (*index, Ellipsis))  # a slice even when it keeps the whole dim, as in PyTorch
 
     def select(self, dim, index):
+        if self.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        dim = wrap_dim(dim, self.ndim)
+        size = self._data.shape[dim]
+        if not -size <= index < size:
+            raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.shape)} at "
+                             f"dimension {dim}")
         key = [slice(None)] * self.ndim
         key[dim] = index
         return self[tuple(key)]
 
     def split(self, split_size, dim=0):
+        dim = wrap_dim(dim, self.ndim)
         if isinstance(split_size, (list, tuple)):
+            if not split_size and self._data.shape[dim] == 0:
+                return ()
             return sh.SplitWithSizes.apply(self, tuple(split_size), dim)
         size = self._data.shape[dim]
+        if split_size == 0:
+            if size != 0:
+                raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+            return sh.Split.apply(self, (0,), dim)
         return sh.Split.apply(self, tuple(min(split_size, size - i) for i in range(0, size, split_size)), dim)
 
     def chunk(self, chunks, dim=0):
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        dim = wrap_dim(dim, self.ndim)
+        if self._data.shape[dim] == 0:  # PyTorch: `chunks` empty pieces
+            return sh.SplitWithSizes.apply(self, (0,) * chunks, dim)
         return self.split(-(-self._data.shape[dim] // chunks), dim)
 
     def unbind(self, dim=0):
-        return sh.Unbind.apply(self, dim)
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return sh.Unbind.apply(self, wrap_dim(dim, self.ndim))
 
     def masked_fill(self, mask, value):
         value = value.item() if isinstance(value, Tensor) else value
@@ -419,6 +504,8 @@ class TensorMath:
         return self <= other
 
     def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
+        if isinstance(other, Tensor) and other._data.dtype != self._data.dtype:
+            raise RuntimeError(f"{self.dtype._short} did not match {other.dtype._short}")
         return bool(np.allclose(self._data, _as_tensor(other)._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def equal(self, other):
@@ -458,10 +545,10 @@ def _with_number(a, number, true_division=False):
     return a, number
 
 
-def _binary(op, a, b, true_division=False):
-    """a <op> b for a tensor a and a tensor, number or array b."""
+def _binary(op, a, b, true_division=False, extra=()):
+    """a <op> b for a tensor a and a tensor, number or array b (`extra`: more arguments of the op)."""
     if (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":  # the common case: no promotion
-        return op.apply(a, b)
+        return op.apply(a, b, *extra)
     if not isinstance(b, Tensor):
         if isinstance(b, (np.ndarray, list)):
             b = Tensor._make(_from_data(b))
@@ -470,13 +557,13 @@ def _binary(op, a, b, true_division=False):
                 a, b = _with_number(a, b, true_division)
             except TypeError:
                 return NotImplemented
-            return op.apply(a, b)
+            return op.apply(a, b, *extra)
     if a._data.dtype != b._data.dtype or (true_division and a._data.dtype.kind != "f"):
         # a bool operand (a mask) takes the other's dtype inside numpy itself, as in PyTorch: no cast needed
         if true_division or "b" not in (a._data.dtype.kind, b._data.dtype.kind) or a._data.dtype == b._data.dtype:
             a, b = _promote(a, b, true_division)
     try:
-        return op.apply(a, b)
+        return op.apply(a, b, *extra)
     except ValueError as error:
         if a._data.shape != b._data.shape:
             raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None
@@ -497,7 +584,8 @@ def _promote(a, b, true_division):
         target = np.promote_types(a._data.dtype, b._data.dtype)
     if true_division and target.kind != "f":
         target = np.dtype(np.float32)
-    return (a if a._data.dtype == target else a._cast(target)), (b if b._data.dtype == target else b._cast(target))
+    return (a if a._data.dtype == target else a._promoted(target)), (b if b._data.dtype == target else
+                                                                     b._promoted(target))
 
 
 def _broadcast_message(shape_a, shape_b):
@@ -509,6 +597,25 @@ def _broadcast_message(shape_a, shape_b):
             return (f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton "
                     f"dimension {n - i}")
     return f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast together"
+
+
+def _bitwise(name, logical, bitwise, a, b):
+    """&, |, ^: logical for two bools, bitwise for integers, and PyTorch's error for floats."""
+    floats = [t for t in (a, b) if isinstance(t, Tensor) and t._data.dtype.kind == "f"]
+    if isinstance(b, Tensor):
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None
+    if floats or isinstance(b, float):
+        if isinstance(b, Tensor) and b._data.dtype != a._data.dtype:
+            short = _promote(a, b, False)[0].dtype._short  # named after the dtype the op would compute in
+        else:
+            short = floats[0].dtype._short if floats else "Float"
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{short}\'')
+    both_bool = a._data.dtype.kind == "b" and (isinstance(b, bool) or isinstance(b, Tensor) and
+                                                b._data.dtype.kind == "b")
+    return _compare(logical if both_bool else bitwise, a, b)
 
 
 def _compare(fn, a, b):
@@ -531,13 +638,70 @@ def _correction(unbiased, correction):
     return 0 if unbiased is False else 1
 
 
+def _check_softmax_input(name, t, dim):
+    """softmax/log_softmax compute in floating point only (F.softmax's dtype= converts first)."""
+    if t._data.dtype.kind != "f":
+        last = t.ndim == 0 or wrap_dim(dim, t.ndim) == t.ndim - 1
+        kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{t.dtype._short}\'')
+
+
 def _arg_extreme(fn, t, dim, keepdim):
+    name = fn.__name__
+    if t._data.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
-        return Tensor._make(np.asarray(fn(t._data), dtype=np.int64))
+        if t._data.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        out = np.asarray(fn(t._data), dtype=np.int64)
+        return Tensor._make(out.reshape((1,) * t.ndim) if keepdim else out)
+    dim = wrap_dim(dim, t.ndim)
+    if t.ndim == 0:
+        return Tensor._make(np.zeros((), dtype=np.int64))
+    if t._data.shape[dim] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
     out = fn(t._data, axis=dim)
     if keepdim:
         out = np.expand_dims(out, dim)
     return Tensor._make(np.asarray(out, dtype=np.int64))
+
+
+def _check_expand(t, shape):
+    """expand's sizes checked with PyTorch's messages (numpy's broadcast error names no dimension)."""
+    if len(shape) < t.ndim:
+        raise RuntimeError(f"expand({t.dtype._type_name}{{{list(t.shape)}}}, size={list(shape)}): the number of "
+                           f"sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({t.ndim})")
+    offset = len(shape) - t.ndim
+    if t.ndim == 0 and any(size < 0 for size in shape):
+        raise RuntimeError("numel: integer multiplication overflow")  # PyTorch multiplies the sizes first here
+    for i, size in enumerate(shape):
+        if i < offset:
+            if size < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({size}) isn't allowed in a leading, non-existing "
+                                   f"dimension {i}")
+            continue
+        existing = t._data.shape[i - offset]
+        if size != -1 and size != existing and existing != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({size}) must match the existing size ({existing}) at "
+                               f"non-singleton dimension {i}.  Target sizes: {list(shape)}.  Tensor sizes: "
+                               f"{list(t.shape)}")
+
+
+def _checked_narrow(t, dim, start, length):
+    """narrow's arguments checked with PyTorch's errors; the dim and start, wrapped."""
+    if t.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    dim = wrap_dim(dim, t.ndim)
+    size = t._data.shape[dim]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    start = start + size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return dim, start
 
 
 class _ReturnTypes(tuple):
@@ -565,14 +729,62 @@ def _return_types(name, values, indices):
     return result
 
 
-def maximum(a, b):
-    a, b = _as_tensor(a), _as_tensor(b)
+def maximum(a, b, position=2):
+    _check_tensor_arguments("maximum", a, b, position)
     return _binary(pw.Maximum, a, b)
 
 
-def minimum(a, b):
-    a, b = _as_tensor(a), _as_tensor(b)
+def minimum(a, b, position=2):
+    _check_tensor_arguments("minimum", a, b, position)
     return _binary(pw.Minimum, a, b)
+
+
+def _check_tensor_arguments(name, a, b, position):
+    """maximum/minimum take tensors only (PyTorch's TypeError for a number or a list)."""
+    for value, argument, where in ((a, "input", 1), (b, "other", position)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{argument}' (position {where}) must be Tensor, not "
+                            f"{type(value).__name__}")
+
+
+def _clamp(a, low, high):
+    """clamp with PyTorch's dtype rules: a number bound may lift an int (or bool) tensor to float (or int); tensor
+    bounds promote with the input (ClampBackward0), number bounds do not (ClampBackward1)."""
+    if isinstance(low, Tensor) or isinstance(high, Tensor):
+        bounds = [None if b is None else b if isinstance(b, Tensor) else Tensor._make(np.asarray(b, a._data.dtype))
+                  for b in (low, high)]
+        target = a
+        for b in bounds:
+            if b is not None and b._data.dtype != target._data.dtype:
+                target, _ = _promote(target, b, False)
+        dtype = target._data.dtype
+        a, low, high = (t if t is None or t._data.dtype == dtype else t._cast(dtype) for t in (a, *bounds))
+        for bound in (low, high):
+            if bound is not None:
+                try:
+                    np.broadcast_shapes(a.shape, bound.shape)
+                except ValueError:
+                    raise RuntimeError(_broadcast_message(a.shape, bound.shape)) from None
+        return pw.ClampTensor.apply(a, low, high)
+    for bound in (low, high):
+        if bound is not None:
+            a, _ = _with_number(a, bound)
+    return pw.Clamp.apply(a, low, high)
+
+
+def _inplace_form(name):
+    """x.<name>_(): x.<name>() written back into x's memory (PyTorch's in-place variant)."""
+    def method(self, *args, **kwargs):
+        return self._inplace(lambda t, *a: getattr(t, name)(*a, **kwargs), *args)
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In-place {name}: x.{name}_() is x = x.{name}(), written into x's memory."
+    return method
+
+
+for _name in "neg exp log log1p sin cos tan tanh sigmoid abs sqrt rsqrt reciprocal sign square floor round".split():
+    if not hasattr(TensorMath, _name + "_"):
+        setattr(TensorMath, _name + "_", _inplace_form(_name))
+del _name
 
 
 def where(condition, a, b):
@@ -581,11 +793,21 @@ def where(condition, a, b):
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         a = Tensor._make(_from_data(a))
     if not isinstance(a, Tensor):
+        b, _ = _with_number(b, a)  # a number may lift the tensor's kind (bool -> int64 -> float32), as in PyTorch
         a = Tensor._make(np.asarray(a, dtype=b._data.dtype))
     if not isinstance(b, Tensor):
+        a, _ = _with_number(a, b)
         b = Tensor._make(np.asarray(b, dtype=a._data.dtype))
     if a._data.dtype != b._data.dtype:
         a, b = _promote(a, b, False)
+    try:
+        np.broadcast_shapes(cond.shape, a.shape, b.shape)
+    except ValueError:
+        try:
+            first = np.broadcast_shapes(cond.shape, a.shape)
+        except ValueError:
+            raise RuntimeError(_broadcast_message(cond.shape, a.shape)) from None
+        raise RuntimeError(_broadcast_message(first, b.shape)) from None
     return pw.Where.apply(cond, a, b)
 
 

@@ -204,7 +204,7 @@ OPS = [
     Op("transpose", lambda x: x.transpose(0, -1), ONE_ND),
     Op("t", lambda x: x.t(), ONE_MATRIX),
     Op("T", lambda x: x.T),
-    Op("permute", lambda x: x.permute(*reversed(range(x.ndim)))),
+    Op("permute", lambda x: x.permute(tuple(reversed(range(x.ndim))))),  # a tuple: torch wants dims for 0-d too
     Op("squeeze", lambda x: x.squeeze()),
     Op("squeeze_dim", lambda x: x.squeeze(0), ONE_ND),
     Op("unsqueeze", lambda x: x.unsqueeze(0)),

@@ -21,28 +21,33 @@ __all__ = ["backward", "grad", "Function", "once_differentiable", "no_grad", "en
 def _as_tuple(value):
     if value is None:
         return None
-    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    if not isinstance(value, function.Tensor):  # PyTorch calls tuple() on anything that is not a tensor
+        raise TypeError(f"'{type(value).__name__}' object is not iterable")
+    return (value,)
 
 
 def _roots_and_seeds(outputs, grad_outputs, name="grad_output"):
     """The start of backward: each output's edge, and its seed gradient (ones for a one-element output)."""
     Tensor = function.Tensor  # noqa: N806 - the class, under its own name
     roots, seeds = [], []
-    grad_outputs = grad_outputs or (None,) * len(outputs)
+    grad_outputs = grad_outputs if grad_outputs is not None else (None,) * len(outputs)
+    for g in grad_outputs[:len(outputs)]:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
     if len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"got {len(grad_outputs)} tensors and {len(outputs)} gradients")
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not isinstance(out, Tensor):
             raise TypeError(f"'{type(out).__name__}' object is not iterable")
-        if not out._requires_grad:
+        if not out.requires_grad:  # (a view requires grad when its base does)
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             g = Tensor._make(np.ones(out._data.shape, out._data.dtype))
         else:
-            if not isinstance(g, Tensor):
-                g = Tensor._make(np.asarray(g, dtype=out._data.dtype))
             if g.shape != out.shape:
                 raise RuntimeError(f"Mismatch in shape: {name}[{i}] has a shape of {g.shape} and output[{i}] has "
                                    f"a shape of {out.shape}.")
@@ -86,7 +91,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         allow_unused = materialize_grads
     roots, seeds = _roots_and_seeds(outputs, _as_tuple(grad_outputs))
     for t in inputs:
-        if not t._requires_grad:
+        if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     if retain_graph is None:
         retain_graph = create_graph
@@ -102,9 +107,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if materialize_grads:
                 from .. import zeros_like
                 g = zeros_like(t)
-        elif not create_graph:
-            g = g.detach()
-        result.append(g)
+        result.append(g)  # as the engine left it (without create_graph it has no graph; it may be a view)
     return dict(zip(names, result)) if names is not None else tuple(result)
 
 

@@ -28,7 +28,8 @@ anomaly = {"enabled": False, "check_nan": True}
 
 
 def unbroadcast(grad, shape, node=None, index=0):
-    """Sum a broadcast gradient back to `shape`: over the dims that were 1, then over the leading extra dims."""
+    """Sum a broadcast gradient back to `shape`, as PyTorch's sum_to: over the leading extra dims and the dims
+    that were 1 (keeping them), then a view without the leading dims."""
     gshape = grad._data.shape
     if gshape == shape:
         return grad
@@ -36,10 +37,19 @@ def unbroadcast(grad, shape, node=None, index=0):
     if extra < 0 or any(n != 1 and n != gshape[extra + i] for i, n in enumerate(shape)):
         raise RuntimeError(f"Function {node.name() if node else 'backward'} returned an invalid gradient at index "
                            f"{index} - got {list(gshape)} but expected shape compatible with {list(shape)}")
+    if not shape:
+        return grad.sum()
+    leading = tuple(range(extra))
     stretched = tuple(extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
-    if stretched:
-        grad = grad.sum(dim=stretched, keepdim=True)
-    return grad.sum(dim=tuple(range(extra))) if extra else grad
+    if not stretched and not grad._requires_grad:  # the common case (a bias): one sum, already of the right shape
+        return grad.sum(dim=leading)
+    if leading or stretched:
+        grad = grad.sum(dim=leading + stretched, keepdim=True)
+    if not extra:
+        return grad
+    if grad._requires_grad:  # create_graph: the view is recorded (ViewBackward0), as in PyTorch
+        return grad.view(shape)
+    return type(grad)._make(grad._data.reshape(shape))  # nothing to record: a plain reshape of the new sum
 
 
 def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture=False):

@@ -200,7 +200,7 @@ _RULES = None
 
 
 def jvp_rules():
-    """The table {Function class: jvp rule}; an op's subclasses (Reshape of View, ...) use its rule."""
+    """The table {Function class: jvp rule}; an op's subclasses (ReshapeAlias of View, ...) use its rule."""
     global _RULES
     if _RULES is None:
         _RULES = _build_rules()
@@ -320,6 +320,8 @@ def _build_rules():
         # element-wise
         pw.Add: lambda ctx, x, t, out: t[0] + t[1] if t[1] is not None else t[0],
         pw.Sub: lambda ctx, x, t, out: t[0] - t[1] if t[1] is not None else t[0],
+        pw.AddScaled: lambda ctx, x, t, out: t[0] + t[1] * x[2] if t[1] is not None else t[0],
+        pw.SubScaled: lambda ctx, x, t, out: t[0] - t[1] * x[2] if t[1] is not None else t[0],
         pw.Rsub: lambda ctx, x, t, out: -t[0],
         pw.Mul: lambda ctx, x, t, out: t[0] * x[1] + x[0] * t[1] if t[1] is not None else t[0] * x[1],
         pw.Div: lambda ctx, x, t, out: (t[0] - out * t[1]) / x[1] if t[1] is not None else t[0] / x[1],
@@ -359,11 +361,13 @@ def _build_rules():
         la.Dot: product,
         la.Mv: product,
         la.Mm: product,
-        la.VecMat: product,
-        la.BatchedMatmul: product,
+        la.SqueezeRow: linear(la.SqueezeRow),
+        la.Bmm: product,
         la.Addmm: lambda ctx, x, t, out: t[0] + t[1] @ x[2] + x[1] @ t[2],
         # shape ops and copies: linear, so the same op moves the tangent
         sh.View: lambda ctx, x, t, out: t[0].reshape(out.shape),  # a tangent need not be contiguous
+        sh.UnsafeView: lambda ctx, x, t, out: t[0].reshape(out.shape),
+        sh.AsStrided: lambda ctx, x, t, out: function.Tensor._make(t[0]._data.reshape(-1)[x[1]]),
         sh.Transpose: linear(sh.Transpose),
         sh.T: linear(sh.T),
         sh.Permute: linear(sh.Permute),
@@ -371,6 +375,8 @@ def _build_rules():
         sh.Unsqueeze: linear(sh.Unsqueeze),
         sh.Expand: linear(sh.Expand),
         sh.Index: lambda ctx, x, t, out: function.Tensor._make(t[0]._data[x[1]]),
+        sh.Select: lambda ctx, x, t, out: function.Tensor._make(t[0]._data[x[1]]),
+        sh.SelectBackward: linear(sh.SelectBackward),
         sh.IndexAddInto: linear(sh.IndexAddInto),
         sh.IndexPut: lambda ctx, x, t, out: sh.IndexPut.apply(t[0], t[1], x[2]),
         sh.Cat: lambda ctx, x, t, out: sh.Cat.apply(x[0], *t[1:]),
@@ -378,4 +384,8 @@ def _build_rules():
         misc.Clone: linear(misc.Clone),
         misc.ToCopy: linear(misc.ToCopy),
         misc.CopyBackwards: linear(misc.CopyBackwards),
+        misc.FillTensor: lambda ctx, x, t, out: t[1],  # the value's tangent, everywhere
+        sh.MaskedFillTensor: lambda ctx, x, t, out: sh.MaskedFillTensor.apply(t[0], x[1], t[2]),
+        sh.Scatter: lambda ctx, x, t, out: sh.Scatter.apply(t[0], x[1], x[2], t[3]),
+        sh.Gather: linear(sh.Gather),
     }

@@ -153,7 +153,7 @@ class BackwardNode(Node):
         data, counter = self._saved_outputs[slot.output_nr]
         t = Tensor._make(data)
         t._version_counter = counter
-        t.grad_fn = self
+        t._grad_fn = self
         t._output_nr = slot.output_nr
         t._requires_grad = True
         return t
@@ -191,27 +191,34 @@ def _check_versions(node):
 def _version_error(node, t, current, expected):
     if isinstance(t, _OutputSlot):
         data = node._saved_outputs[t.output_nr][0]
-        desc = f"{_type_name(data)} [{', '.join(map(str, data.shape))}]]"
-        where = f", which is output {t.output_nr} of {_op_name(node.name())},"
+        desc = f"{_type_name(data.dtype)} [{', '.join(map(str, data.shape))}]]"
+        where = f", which is output {t.output_nr} of {op_name(node.name())},"
     else:
-        desc = f"{t.type()} [{', '.join(map(str, t.shape))}]]"
-        where = "" if t.grad_fn is None else f", which is output {t._output_nr} of {_op_name(t.grad_fn.name())},"
+        if t._promoted_from is not None:  # the op saw the tensor in another dtype (Tensor._promoted): name it
+            t = t._promoted_from
+        desc = f"{_type_name(t._data.dtype)} [{', '.join(map(str, t.shape))}]]"
+        where = "" if t.grad_fn is None else f", which is output {t._output_nr} of {op_name(t.grad_fn.name())},"
     return (f"one of the variables needed for gradient computation has been modified by an inplace "
             f"operation: [{desc}{where} is at version {current}; expected version {expected} instead. Hint: "
             f"enable anomaly detection to find the operation that failed to compute its gradient, with "
             f"torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
-def _op_name(node_name):
-    for suffix in ("Backward0", "Backward1", "Backward2", "Backward"):
-        if node_name.endswith(suffix):
-            return node_name[: -len(suffix)]
-    return node_name
+def op_name(node_name):
+    """How PyTorch's messages name the op behind a node: AddBackward0 -> Add, PowBackward1 -> Pow1."""
+    if node_name.endswith("Backward0"):
+        return node_name[:-len("Backward0")]
+    return node_name.replace("Backward", "")
 
 
-def _type_name(array):
+def _type_name(np_dtype):
     from .._dtype import from_numpy_dtype
-    return from_numpy_dtype(array.dtype)._type_name
+    return from_numpy_dtype(np_dtype)._type_name
+
+
+def next_seq():
+    """A new node's place in creation order (the engine runs ready nodes latest-created first)."""
+    return next(_creation_order)
 
 
 class AccumulateGrad(Node):
@@ -290,7 +297,7 @@ class Function(metaclass=FunctionMeta):
         record = False
         if grad_on:
             for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
+                if isinstance(a, Tensor) and (a._requires_grad or a._base is not None and a._view_requires_grad()):
                     record = True
                     break
         if not record and cls._builtin:
@@ -310,7 +317,7 @@ class Function(metaclass=FunctionMeta):
         if ctx._dirty:
             _check_dirty(ctx)
         if cls.is_view:
-            _share_memory_state(args[0], outputs)
+            _share_memory_state(cls, args, outputs, type(result) is tuple)
         if record:
             _connect(ctx, args, outputs)
         if forward_grad_hook is not None:  # a forward-AD dual level is active: give outputs their tangents
@@ -372,7 +379,7 @@ def _apply_untracked(cls, args):
     else:
         outputs = (result if isinstance(result, Tensor) else Tensor._make(result),)
     if cls.is_view:
-        _share_memory_state(args[0], outputs)
+        _share_memory_state(cls, args, outputs, type(result) is tuple)
     if forward_grad_hook is not None:
         forward_grad_hook(cls, _UNTRACKED, args, outputs)
     for observe in forward_observers:
@@ -380,13 +387,32 @@ def _apply_untracked(cls, args):
     return outputs if type(result) is tuple else outputs[0]
 
 
-def _share_memory_state(source, outputs):
-    """A view shares its input's memory, so it shares its version counter (and its base) too."""
+def _share_memory_state(cls, args, outputs, several):
+    """A view shares its input's memory, so it shares its version counter and its base (the tensor that owns
+    the memory) too. It also remembers how to remake itself from that base (the view ops from the base to it,
+    replayed when an in-place op writes through it) and how it was made: PyTorch forbids in-place changes to
+    views made under no_grad or by an op that returns several views, once autograd is involved."""
+    source = args[0]
     counter = source._shared_version_counter()
-    base = source._base if source._base is not None else source
-    for out in outputs:
-        out._version_counter = counter
-        out._base = base
+    if source._base is None:
+        base, steps, creation = source, (), None
+    else:
+        base, steps, creation = source._base, source._view_fn, source._view_creation
+    if creation is None:  # a view of such a view keeps its parent's kind
+        creation = (VIEW_IN_INFERENCE if state.inference else VIEW_IN_NO_GRAD if not state.grad_enabled
+                    else VIEW_OF_SEVERAL if several else None)
+    version = counter.value
+    for i, out in enumerate(outputs):
+        out._version_counter, out._base, out._view_version, out._view_creation = counter, base, version, creation
+        # only an ordinary view can be written through in place (or remade) with autograd, so only it needs the
+        # replay; the views made inside backward formulas (under no_grad) skip building it
+        out._view_fn = steps + ((cls, args[1:], i if several else None),) if creation is None else None
+    if creation is VIEW_IN_INFERENCE and not source._inference:
+        for out in outputs:
+            del out._inference  # a view of a normal tensor is a normal tensor, even in inference mode
+
+
+VIEW_IN_NO_GRAD, VIEW_IN_INFERENCE, VIEW_OF_SEVERAL = "no_grad", "inference", "several"  # as torch's CreationMeta
 
 
 def _as_output(value, args, ctx):
@@ -402,9 +428,20 @@ def _as_output(value, args, ctx):
     return value
 
 
+def attach_node(cls, args, **attributes):
+    """A node of `cls` connected to `args` as if cls.apply(*args) had run, but without running forward: PyTorch
+    makes a view's AsStridedBackward0 this way, for a tensor that exists already."""
+    ctx = cls._node_cls()
+    ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+    for name, value in attributes.items():
+        setattr(ctx, name, value)
+    _connect(ctx, args, ())
+    return ctx
+
+
 def _check_dirty(ctx):
     for t in ctx._dirty:
-        if t.grad_fn is None and t._requires_grad and state.grad_enabled:
+        if t._grad_fn is None and t._requires_grad and state.grad_enabled:
             raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
 
 
@@ -415,8 +452,10 @@ def _connect(ctx, args, outputs):
         if isinstance(a, Tensor):
             positions.append(i)
             edges.append(a._edge() if a._requires_grad else _NO_EDGE)
-            metas.append((a._data.shape, a._data.dtype))  # for unbroadcast and dtype of the gradient
-        elif ctx.number_inputs and isinstance(a, (int, float)):  # `x * 2` lists the 2 as (None, 0)
+            # for unbroadcast and the dtype of the gradient (of a tensor promoted for the op: its own dtype)
+            metas.append((a._data.shape, a._data.dtype if a._promoted_from is None else a._promoted_from._data.dtype))
+        elif ctx.number_inputs and isinstance(a, (int, float)) and (ctx.number_inputs is True or i < ctx.number_inputs):
+            # `x * 2` lists the 2 as (None, 0); number_inputs = n: only the first n arguments are inputs
             positions.append(i)
             edges.append(_NO_EDGE)
             metas.append(None)
@@ -424,7 +463,7 @@ def _connect(ctx, args, outputs):
     non_diff = ctx._non_differentiable or ()
     for nr, out in enumerate(outputs):
         if isinstance(out, Tensor) and out._data.dtype.kind == "f" and not any(out is n for n in non_diff):
-            out.grad_fn = ctx
+            out._grad_fn = ctx
             out._output_nr = nr
             out._requires_grad = True
     ctx._outputs_meta = tuple([(o._data.shape, o._data.dtype) for o in outputs]) if len(outputs) > 1 else None

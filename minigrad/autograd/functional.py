@@ -188,7 +188,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                                            "This is not allowed in strict mode.")
                     rows[j].append(g if g is not None else zeros(inp.shape, dtype=inp.dtype))
             jacobians.append(tuple(
-                stack(rows[j]).reshape(*out.shape, *inp.shape) if rows[j] else
+                stack(rows[j]).reshape((*out.shape, *inp.shape)) if rows[j] else
                 zeros(*out.shape, *inp.shape, dtype=inp.dtype) for j, inp in enumerate(inputs)))
     jacobians = [_finish(per_input, create_graph) for per_input in jacobians]
     return _per_output_per_input(jacobians, is_outputs_tuple, is_inputs_tuple)
@@ -230,7 +230,7 @@ def _jacobian_forward(func, inputs):
         per_input = []
         for j, inp in enumerate(inputs):
             # stacked columns put the input dims first; move them behind the output dims
-            stacked = stack(columns[i][j]).reshape(*inp.shape, *out_shape)
+            stacked = stack(columns[i][j]).reshape((*inp.shape, *out_shape))
             n_in = len(inp.shape)
             order = tuple(range(n_in, n_in + len(out_shape))) + tuple(range(n_in))
             per_input.append(stacked.permute(*order).contiguous() if order else stacked)

@@ -8,7 +8,7 @@ from ..ops import linalg
 from ..ops import loss as loss_ops
 from ..ops.activation import LeakyRelu
 from ..tensor import Tensor
-from ..tensor_math import _broadcast_message
+from ..tensor_math import _broadcast_message, _promote
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -31,33 +31,39 @@ def tanh(input):  # noqa: A002
     return input.tanh()
 
 
-def _softmax_dim(ndim):
-    warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X "
+def _softmax_dim(name, ndim):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
                   "as an argument.", UserWarning, stacklevel=3)
     return 0 if ndim in (0, 1, 3) else 1
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     if dim is None:
-        dim = _softmax_dim(input.ndim)
+        dim = _softmax_dim("softmax", input.ndim)
     return (input if dtype is None else input.to(dtype)).softmax(dim)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     if dim is None:
-        dim = _softmax_dim(input.ndim)
+        dim = _softmax_dim("log_softmax", input.ndim)
     return (input if dtype is None else input.to(dtype)).log_softmax(dim)
 
 
 # ---- layers ----
 def linear(input, weight, bias=None):  # noqa: A002
     """input @ weight.T + bias, with PyTorch's ops: addmm (on a 2-D view of the input when it is contiguous)."""
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and "
+                           f"{weight.ndim}D")
+    if bias is not None and input.dtype is not weight.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {input.dtype._short} and "
+                           f"{weight.dtype._short}")
     if bias is None:
         return input.matmul(weight.t())
     if input.ndim == 2:
         return linalg.Addmm.apply(bias, input, weight.t())
-    if input.ndim == 1 or (input.ndim >= 3 and input.is_contiguous()):  # flattened to 2-D, as PyTorch does
-        flat = input.view(-1, input.shape[-1])
+    if bias.ndim == 1 and input.is_contiguous():  # flattened to 2-D, as PyTorch does (a 0-d bias is added after)
+        flat = input.view(int(np.prod(input.shape[:-1])), input.shape[-1])  # (-1 cannot be inferred when empty)
         return linalg.Addmm.apply(bias, flat, weight.t()).view(*input.shape[:-1], weight.shape[0])
     return input.matmul(weight.t()) + bias
 
@@ -108,6 +114,8 @@ def _pointwise_loss_args(name, input, target, size_average, reduce, reduction, w
     _check_reduction(reduction)
     if weight is not None:
         raise NotImplementedError(f"minigrad's {name} does not support weight")
+    if target.is_floating_point() and target.dtype is not input.dtype:  # float32 vs float64: both take the wider
+        input, target = _promote(input, target, False)  # noqa: A001
     return (*_broadcast_pair(input, _as_float_like(target, input)), reduction)
 
 
@@ -132,8 +140,10 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
                          "is deprecated. Please ensure they have the same size.")
+    if target.dtype is not input.dtype:
+        raise RuntimeError(f"Found dtype {target.dtype._short} but expected {input.dtype._short}")
     w = None if weight is None else np.broadcast_to(weight._data, input.shape).astype(input._data.dtype)
-    return loss_ops.BinaryCrossEntropy.apply(input, _as_float_like(target, input), w, reduction)
+    return loss_ops.BinaryCrossEntropy.apply(input, target, w, reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
@@ -145,7 +155,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     dtype = input._data.dtype
     w = None if weight is None else np.broadcast_to(weight._data, input.shape).astype(dtype)
     pw = None if pos_weight is None else np.asarray(pos_weight._data, dtype=dtype)
-    return loss_ops.BinaryCrossEntropyWithLogits.apply(input, _as_float_like(target, input), w, pw, reduction)
+    # PyTorch builds this loss in place on (1 - target), so the loss has the target's dtype
+    target = target if target.is_floating_point() else _as_float_like(target, input)
+    loss = loss_ops.BinaryCrossEntropyWithLogits.apply(input, target, w, pw, (reduction, target._data.dtype))
+    return loss
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002

@@ -18,5 +18,21 @@ class LeakyRelu(Function):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        positive = type(g)._make((a._data > 0).astype(g._data.dtype))
-        return g * (positive + (1 - positive) * ctx.slope), None
+        return LeakyReluBackward.apply(g, a, ctx.slope), None
+
+
+class LeakyReluBackward(Function):
+    """leaky_relu's backward as PyTorch runs it, an op of its own: g where a > 0, slope g elsewhere:
+    dg = gg where a > 0, slope gg elsewhere,  da = 0"""
+    node_name = "LeakyReluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, a, slope):
+        ctx.save_for_backward(a)
+        ctx.slope = slope
+        return np.where(a._data > 0, g._data, g._data * np.asarray(slope, dtype=g._data.dtype))
+
+    @staticmethod
+    def backward(ctx, gg):
+        a, = ctx.saved_tensors
+        return LeakyReluBackward.apply(gg, a, ctx.slope), gg._make_like(np.zeros_like(a._data)), None

@@ -1,11 +1,11 @@
-"""Matrix products. PyTorch names the node after the case: dot (1-D·1-D), mv (2-D·1-D), mm (2-D·2-D),
-a 1-D·2-D product (which it computes as an unsqueezed mm, hence SqueezeBackward4) and batched
-matmul. Batch dims broadcast; the engine sums the gradient back over them.
+"""Matrix products. matmul picks the product as PyTorch does, so its nodes are PyTorch's: dot (1-D·1-D),
+mv (2-D·1-D), mm (2-D·2-D), a 1-D·2-D product (an unsqueezed mm, hence SqueezeBackward4), a stack of matrices
+times a vector or matrix folded into one mv/mm, else bmm over the broadcast batch dims.
 """
 import numpy as np
 
 from ..autograd.function import Function
-from .shape import Reshape
+from .shape import UnsafeView
 
 
 class Dot(Function):
@@ -14,6 +14,7 @@ class Dot(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        check_operands("dot", a, b)
         if a.shape != b.shape:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to "
                                f"have the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements "
@@ -33,6 +34,7 @@ class Mv(Function):
 
     @staticmethod
     def forward(ctx, m, v):
+        check_operands("mv", m, v)
         if m.shape[1] != v.shape[0]:
             raise RuntimeError(f"size mismatch, got input ({m.shape[0]}), mat ({m.shape[0]}x{m.shape[1]}), "
                                f"vec ({v.shape[0]})")
@@ -51,6 +53,7 @@ class Mm(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        check_operands("mm", a, b)
         if a.shape[1] != b.shape[0]:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                                f"{b.shape[0]}x{b.shape[1]})")
@@ -63,44 +66,35 @@ class Mm(Function):
         return (g @ b.t() if b is not None else None), (a.t() @ g if a is not None else None)
 
 
-class VecMat(Function):
-    """v M for a vector v:  dv = M g,  dM = outer(v, g)"""
+class SqueezeRow(Function):
+    """v M for a vector v is computed as PyTorch does, (v as a 1-row matrix) @ M: this turns the 1-row result
+    back into a vector (PyTorch squeezes it in place, hence the name):  da = g as a row"""
     node_name = "SqueezeBackward4"
 
     @staticmethod
-    def forward(ctx, v, m):
-        if v.shape[0] != m.shape[0]:
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied (1x{v.shape[0]} and "
-                               f"{m.shape[0]}x{m.shape[1]})")
-        ctx.save_for_backward(v, m)
-        return v._data @ m._data
+    def forward(ctx, a):
+        return a._data.reshape(a._data.shape[1:])
 
     @staticmethod
     def backward(ctx, g):
-        v, m = ctx.saved_tensors
-        return m @ g, v.unsqueeze(1) * g
+        return g.unsqueeze(0)
 
 
-class BatchedMatmul(Function):
-    """A B over broadcast batch dims:  dA = g B^T,  dB = A^T g (batch dims summed back by the engine)"""
-    node_name = "UnsafeViewBackward0"
+class Bmm(Function):
+    """A B for 3-D tensors, one product per batch index:  dA = g B^T,  dB = A^T g (per batch index)"""
+    node_name = "BmmBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
-        if a.shape[-1] != b.shape[-2]:
-            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                               f"[{b.shape[0]}, {a.shape[-1]}] but got: [{b.shape[0]}, {b.shape[-2]}].")
-        ctx.save_for_backward(a, b)
+        check_operands("bmm", a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return np.matmul(a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        return g @ b.mT, a.mT @ g
-
-
-class Bmm(BatchedMatmul):
-    node_name = "BmmBackward0"
+        return (Bmm.apply(g, b.transpose(1, 2)) if b is not None else None,
+                Bmm.apply(a.transpose(1, 2), g) if a is not None else None)
 
 
 class Addmm(Function):
@@ -125,27 +119,121 @@ class Addmm(Function):
         return g, (g @ wt.t() if wt is not None else None), ((g.t() @ x).t() if x is not None else None)
 
 
-class UnsafeView(Reshape):
-    """the reshape that ends PyTorch's batched matmul with a 1-D operand:  da = g reshaped back"""
-    node_name = "UnsafeViewBackward0"
-
-
 def matmul(a, b):
     """a @ b with PyTorch's choice of product (and node name) for the operands' dims."""
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
-    if a.ndim == 1 and b.ndim == 1:
+    if a.ndim == 1 and b.ndim == 1:  # each product checks its operands: errors name the product PyTorch ran
         return Dot.apply(a, b)
     if a.ndim == 2 and b.ndim == 1:
         return Mv.apply(a, b)
     if a.ndim == 1 and b.ndim == 2:
-        return VecMat.apply(a, b)
+        return SqueezeRow.apply(Mm.apply(a.unsqueeze(0), b))
     if a.ndim == 2 and b.ndim == 2:
         return Mm.apply(a, b)
+    if _should_fold(a, b):
+        return _folded_matmul(a, b)
+    return _batched_matmul(a, b)
+
+
+def _should_fold(a, b):
+    """PyTorch's rule: a stack of matrices times a vector or a matrix is folded into one mv or mm when that
+    needs no copy of the stack (or when the smaller operand requires grad: its gradient is then one mm)."""
+    a_larger = a.ndim >= b.ndim
+    stack, smaller = (a._data, b) if a_larger else (np.swapaxes(b._data, -1, -2), a)
+    if stack.ndim < 3 or smaller.ndim > 2:
+        return False
+    if smaller.requires_grad:
+        return True
+    if a.ndim == 2:  # a 2-D @ N-D fold would need the result transposed and copied
+        return False
+    # the leading dims must merge into one without a copy (a size-1 dim numpy broadcast has stride 0, PyTorch's
+    # the merged stride)
+    strides, shape = stack.strides, stack.shape
+    return stack.size == 0 or all(strides[i] == strides[i + 1] * shape[i + 1] or (shape[i] == 1 and strides[i] == 0)
+                                  for i in range(stack.ndim - 2))
+
+
+def _folded_matmul(a, b):
+    """The stack's leading dims folded into rows: one mm (or mv), viewed back; for a 2-D @ N-D product the
+    roles swap (b.mT is the stack) and the result is transposed back."""
+    swap = b.ndim > a.ndim
+    stack = b.mT if swap else a
+    other = (a.t() if a.ndim == 2 else a) if swap else b
+    rows = stack.shape[:-1]
+    folded = stack.reshape(int(np.prod(rows)), stack.shape[-1])
+    if other.ndim == 1:
+        return UnsafeView.apply(Mv.apply(folded, other), rows)
+    out = UnsafeView.apply(Mm.apply(folded, other), rows + (other.shape[1],))
+    return out.mT.contiguous() if swap else out
+
+
+def _batched_matmul(a, b):
+    """Both operands expanded to the broadcast batch dims, flattened to 3-D, multiplied with bmm, viewed back
+    (a 1-D operand is a matrix of one row or one column, removed from the result)."""
+    if a.ndim == 3 and b.ndim == 3 and a.shape[0] != b.shape[0]:  # a batch of one that requires grad: folded
+        if a.shape[0] == 1 and a.requires_grad:
+            return matmul(a.squeeze(0), b)
+        if b.shape[0] == 1 and b.requires_grad:
+            return matmul(a, b.squeeze(0))
+    n, m1 = (a.shape[-2] if a.ndim > 1 else 1), a.shape[-1]
+    m2, p = (b.shape[-2], b.shape[-1]) if b.ndim > 1 else (b.shape[0], 1)
+    try:
+        batch = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+    except ValueError:
+        from ..tensor_math import _broadcast_message
+        raise RuntimeError(_broadcast_message(a.shape[:-2], b.shape[:-2])) from None
+    count = int(np.prod(batch))
+    left = a.expand(batch + (n, m1)).reshape(count, n, m1)
     if b.ndim == 1:
-        out = BatchedMatmul.apply(a, b.unsqueeze(-1))
-        return UnsafeView.apply(out, out.shape[:-1])
-    if a.ndim == 1:
-        out = BatchedMatmul.apply(a.unsqueeze(0), b)
-        return UnsafeView.apply(out, out.shape[:-2] + out.shape[-1:])
-    return BatchedMatmul.apply(a, b)
+        right = b.expand(batch + (m2,)).reshape(count, m2).unsqueeze(2)
+        out = Bmm.apply(left, right).squeeze(-1)
+    else:
+        right = b.expand(batch + (m2, p)).reshape(count, m2, p)
+        out = Bmm.apply(left, right)
+    return UnsafeView.apply(out, batch + ((n,) if a.ndim > 1 else ()) + ((p,) if b.ndim > 1 else ()))
+
+
+_C_TYPES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "bool": "bool"}
+
+
+def check_operands(kind, a, b):
+    """PyTorch's rank, shape and dtype errors for the products (dot, mv, mm, bmm), in PyTorch's order: a dot checks
+    dtypes first, the others ranks, then sizes, then dtypes."""
+    x, y = a.dtype._short, b.dtype._short
+    if kind == "dot":
+        if a.ndim != 1 or b.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+        if x != y:
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {x} and {y}")
+        return
+    if kind == "mv":
+        if a.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        if a.ndim != 2 or b.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {b.ndim}")
+        if a.shape[1] != b.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec "
+                               f"({b.shape[0]})")
+        if x != y:
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {y}, {x}, and {y}")
+        return
+    if kind == "mm":
+        if a.ndim != 2 or b.ndim != 2:
+            raise RuntimeError("self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix")
+        if a.shape[1] != b.shape[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+                               f"{b.shape[0]}x{b.shape[1]})")
+        if x != y:
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_TYPES[a.dtype.name]} != "
+                               f"{_C_TYPES[b.dtype.name]}")
+        return
+    for name, t in (("batch1", a), ("batch2", b)):
+        if t.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, "
+                           f"{a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
+    if x != y:
+        raise RuntimeError(f"expected scalar type {x} but found {y}")

@@ -13,11 +13,15 @@ BCE_GRAD_EPSILON = 1e-12  # and keeps x(1-x) away from 0 in the gradient
 
 
 def reduce_array(loss, reduction):
+    """mean: the sum, then / n (nan for an empty input, silently, as in PyTorch); half accumulates in float32."""
+    if reduction == "none":
+        return loss
+    wide = np.float32 if loss.dtype == np.float16 else loss.dtype.type
+    total = np.add.reduce(loss, axis=None, dtype=wide)
     if reduction == "mean":
-        return np.asarray(loss.mean(dtype=loss.dtype))
-    if reduction == "sum":
-        return np.asarray(loss.sum(dtype=loss.dtype))
-    return loss
+        with np.errstate(invalid="ignore"):
+            total = total / wide(loss.size)
+    return np.asarray(total).astype(loss.dtype)
 
 
 def _scale(ctx, n):
@@ -26,7 +30,7 @@ def _scale(ctx, n):
 
 
 class MseLoss(Function):
-    """mean((x - y)^2):  dx = 2 (x - y) g / n,  dy = -dx"""
+    """mean((x - y)^2):  dx = 2 (x - y) g / n,  dy = 2 (y - x) g / n"""
     node_name = "MseLossBackward0"
 
     @staticmethod
@@ -39,8 +43,28 @@ class MseLoss(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        grad = 2.0 * _scale(ctx, x.numel()) * (x - y) * g
-        return grad, (-grad if ctx.needs_input_grad[1] else None), None
+        norm = 2.0 * _scale(ctx, x.numel())
+        return (MseLossBackward.apply(g, x, y, norm) if ctx.needs_input_grad[0] else None,
+                MseLossBackward.apply(g, y, x, norm) if ctx.needs_input_grad[1] else None, None)
+
+
+class MseLossBackward(Function):
+    """mse_loss's backward as PyTorch runs it, an op of its own: norm (x - y) g, norm = 2/n for a mean, else 2:
+    dg = norm (x - y) gg,  dx = norm g gg,  dy = -dx"""
+    node_name = "MseLossBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, x, y, norm):
+        ctx.save_for_backward(g, x, y)
+        ctx.norm = norm
+        return norm * (x._data - y._data) * g._data
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, x, y = ctx.saved_tensors
+        dg = ctx.norm * (x - y) * gg if ctx.needs_input_grad[0] else None
+        dx = gg * g * ctx.norm if ctx.needs_input_grad[1] or ctx.needs_input_grad[2] else None
+        return dg, dx, (-dx if ctx.needs_input_grad[2] else None), None
 
 
 class BinaryCrossEntropy(Function):
@@ -52,6 +76,8 @@ class BinaryCrossEntropy(Function):
         p = x._data
         if ((p < 0) | (p > 1)).any() or np.isnan(p).any():
             raise RuntimeError("all elements of input should be between 0 and 1")
+        if ((y._data < 0) | (y._data > 1)).any():
+            raise RuntimeError("all elements of target should be between 0 and 1")
         ctx.save_for_backward(x, y)
         ctx.weight, ctx.reduction = weight, reduction
         log_p = np.maximum(np.log(p), BCE_LOG_FLOOR)
@@ -76,13 +102,15 @@ class BinaryCrossEntropyWithLogits(Function):
 
     @staticmethod
     def forward(ctx, z, y, weight, pos_weight, reduction):
+        reduction, out_dtype = reduction if isinstance(reduction, tuple) else (reduction, z._data.dtype)
         ctx.save_for_backward(z, y)
         ctx.weight, ctx.pos_weight, ctx.reduction = weight, pos_weight, reduction
-        x, t = z._data, y._data
+        common = np.result_type(z._data, y._data)  # float16 logits with a float32 target are computed in float32
+        x, t = z._data.astype(common, copy=False), y._data.astype(common, copy=False)
         log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))  # never exponentiates a large number
         log_weight = 1 if pos_weight is None else (pos_weight - 1) * t + 1
         loss = (1 - t) * x - log_weight * log_sigmoid
-        return reduce_array(loss if weight is None else loss * weight, reduction)
+        return reduce_array(loss if weight is None else loss * weight, reduction).astype(out_dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -107,7 +135,8 @@ class NllLoss(Function):
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
         picked, w, safe_target = _pick(x._data, target, weight, ignore_index)
-        loss = -picked * w
+        # PyTorch: -(x * w) per sample of a batch, but 0 - x * w for a single sample (a zero prints 0. there)
+        loss = -(picked * w) if x.ndim >= 2 else 0 - picked * w
         ctx.reduction, ctx.shape = reduction, x._data.shape
         ctx.safe_target, ctx.w = safe_target, w
         if reduction == "mean":
@@ -117,13 +146,17 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, g):
-        coef = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # -w_i at [i, t_i], 0 elsewhere
-        coef[_pick_index(ctx.shape, ctx.safe_target)] = 0 - ctx.w  # 0 - w: no -0.0
+        from .pointwise import masked
+        index = _pick_index(ctx.shape, ctx.safe_target)
+        weights = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # w_i at [i, t_i]
+        weights[index] = ctx.w
+        picked = np.zeros(ctx.shape, dtype=bool)  # the counted targets; +0 everywhere else, as PyTorch's scatter
+        picked[index] = ctx.w != 0
         if ctx.reduction == "mean":
-            coef /= ctx.total
+            g = g / float(ctx.total)
         if ctx.reduction == "none" and len(ctx.shape) > 1:
             g = g.unsqueeze(1)
-        return g * type(g)._make(coef), None, None, None, None
+        return masked(picked, -g * type(g)._make(weights)), None, None, None, None  # PyTorch: w * -(g / W)
 
 
 def _pick_index(shape, target):

@@ -50,11 +50,20 @@ class CopyInto(Function):
 
     @staticmethod
     def forward(ctx, dst, src):
-        return np.broadcast_to(src._data, dst.shape).astype(dst._data.dtype)
+        try:
+            return np.broadcast_to(src._data, dst.shape).astype(dst._data.dtype)
+        except ValueError:
+            from ..tensor_math import _broadcast_message
+            try:
+                shape = list(np.broadcast_shapes(dst.shape, src.shape))
+            except ValueError:
+                raise RuntimeError(_broadcast_message(dst.shape, src.shape)) from None
+            message = f"output with shape {list(dst.shape)} doesn't match the broadcast shape {shape}"
+            raise RuntimeError(message) from None
 
     @staticmethod
     def backward(ctx, g):
-        return (g * 0 if ctx.needs_input_grad[0] else None), (g if ctx.needs_input_grad[1] else None)
+        return (_zeros(g) if ctx.needs_input_grad[0] else None), (g if ctx.needs_input_grad[1] else None)
 
 
 class Fill(Function):
@@ -67,7 +76,29 @@ class Fill(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0, None
+        return _zeros(g), None
+
+
+class FillTensor(Function):
+    """every element set to the value of a 0-d tensor (x.fill_(t), x[1:] = t):  da = 0,  dt = sum of g"""
+    node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        if value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+                               "dimensions.")
+        return np.full_like(a._data, value._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (_zeros(g) if ctx.needs_input_grad[0] else None), (g.sum() if ctx.needs_input_grad[1] else None)
+
+
+def _zeros(g):
+    """The gradient of overwritten values: +0 everywhere, with no graph (PyTorch's zeros_like; g * 0 would give
+    -0. for a negative g)."""
+    return g._make_like(np.zeros(g._data.shape, g._data.dtype))
 
 
 class Zero(Fill):

@@ -4,7 +4,97 @@ gradients of the broadcast shape; the engine sums them back to each input's shap
 """
 import numpy as np
 
+from .._numerics import fma
 from ..autograd.function import Function
+
+
+def _zero(g):
+    return g._make_like(np.zeros((), g._data.dtype))
+
+
+def masked(mask, g):
+    """g where `mask` (a boolean array) holds and +0 elsewhere, as PyTorch's where(mask, grad, 0): never -0
+    (which g * mask gives for a negative g) and never nan (which 0 * inf gives)."""
+    return Where.apply(mask, g, _zero(g))
+
+
+_SAME_SIZE_INT = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
+def keep_where(mask, x):
+    """x where the boolean array `mask` holds, +0. elsewhere: PyTorch's where(mask, x, 0), computed with a bitwise
+    and (numpy's where is ten times slower than one arithmetic op on large arrays)."""
+    x, mask = np.asarray(x), np.asarray(mask)
+    if x.dtype.kind != "f":
+        return x * mask
+    ints = _SAME_SIZE_INT[x.dtype.itemsize]
+    return (x.view(ints) & -mask.view(np.int8).astype(ints)).view(x.dtype)
+
+
+def _is_plus_zero(t):
+    d = t._data
+    return d.ndim == 0 and d == 0 and not np.signbit(d)
+
+
+def _zeros_like(g):
+    """A zero gradient with no graph, as PyTorch's zeros_like for piecewise-constant ops."""
+    return g._make_like(np.zeros(g._data.shape, g._data.dtype))
+
+
+def _is_number(value):
+    return isinstance(value, (int, float))
+
+
+def integer_power(base, exponent):
+    """base ** exponent for integer arrays as PyTorch computes it: a negative exponent gives 0 (1 and -1 keep
+    their magnitude) instead of numpy's error."""
+    base, exponent = np.asarray(base), np.asarray(exponent)
+    if not (exponent < 0).any():
+        return base ** exponent
+    positive = np.where(exponent < 0, 0, exponent)
+    result = base ** positive
+    odd = (exponent % 2) != 0
+    negative_result = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0)).astype(result.dtype)
+    return np.where(exponent < 0, negative_result, result)
+
+
+def c_pow(x, y):
+    """x ** y for float arrays with C's pow at -0. and -inf (numpy takes a square root for y = 0.5, PyTorch calls
+    pow): a non-odd exponent gives +0. or +inf there."""
+    out = np.power(x, y)
+    negative_special = np.signbit(x) & ((x == 0) | np.isinf(x))
+    if not negative_special.any():
+        return out
+    odd = np.mod(y, 2) == 1
+    zero = x == 0
+    positive = np.where(y > 0, np.where(zero, 0.0, np.inf), np.where(zero, np.inf, 0.0)).astype(out.dtype)
+    return np.where(negative_special & ~odd & (y != 0) & ~np.isnan(y), positive, out)
+
+
+def power(x, e):
+    """x ** e for an array x and a number e, with PyTorch's kernels: 2, 3 and -2 by multiplication, 0.5, -0.5
+    and -1 as sqrt, rsqrt and reciprocal, other exponents through pow (the last bit may differ there)."""
+    if x.dtype.kind in "iub":
+        if isinstance(e, int) and e < 0 and not isinstance(e, bool):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if x.dtype.kind == "b":  # bool ** bool stays bool (x ** False is all True)
+            return x.copy() if e else np.ones_like(x)
+        return x ** e
+    if x.dtype == np.float16:  # PyTorch's half pow has no shortcuts: C's pow in float32, rounded to half
+        return c_pow(x.astype(np.float32), np.float32(e)).astype(np.float16)
+    if e == 2:
+        return x * x
+    if e == 3:
+        return x * x * x
+    if e == 0.5:
+        return np.sqrt(x)
+    if e == -0.5:
+        return 1 / np.sqrt(x)
+    if e == -1:
+        return 1 / x
+    if e == -2:
+        return 1 / (x * x)
+    return x ** np.asarray(e, dtype=x.dtype)
 
 
 class Add(Function):
@@ -28,11 +118,54 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        no_bool_subtraction(a, b)
         return a._data - (b if isinstance(b, (int, float)) else b._data)
 
     @staticmethod
     def backward(ctx, g):
         return g, -g
+
+
+class AddScaled(Add):
+    """a + alpha * b (x.add(y, alpha=2), x.add_(y, alpha=2)), rounded once as by PyTorch's fused kernel:
+    da = g,  db = g * alpha"""
+    node_name = "AddBackward0"
+    number_inputs = 2  # alpha is part of the op, not one of its inputs
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.alpha = alpha
+        return _plus_scaled(a, b, alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g * ctx.alpha, None
+
+
+class SubScaled(Sub):
+    """a - alpha * b (x.sub(y, alpha=2), x.sub_(y, alpha=2)), rounded once:  da = g,  db = -g * alpha"""
+    node_name = "SubBackward0"
+    number_inputs = 2
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        no_bool_subtraction(a, b)
+        ctx.alpha = alpha
+        return _plus_scaled(a, b, -alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, -g * ctx.alpha, None
+
+
+def _plus_scaled(a, b, alpha):
+    """a + alpha * b; for floats a fused multiply-add (one rounding), as PyTorch computes it."""
+    x, y = a._data, (b if _is_number(b) else b._data)
+    if x.dtype.kind == "f":
+        return fma(y, alpha, x, x.dtype)
+    if x.dtype.kind == "b" and np.asarray(y).dtype.kind == "b":  # for bools alpha is a bool too: a or b
+        return x | (np.asarray(y) & bool(alpha))
+    return x + alpha * y
 
 
 class Rsub(Function):
@@ -41,11 +174,23 @@ class Rsub(Function):
 
     @staticmethod
     def forward(ctx, a, s):
+        no_bool_subtraction(a, s)
         return s - a._data
 
     @staticmethod
     def backward(ctx, g):
         return -g, None
+
+
+def no_bool_subtraction(a, b):
+    """PyTorch refuses a - b when either side is a bool tensor (or a Python bool)."""
+    bools = [isinstance(v, bool) or hasattr(v, "_data") and v._data.dtype.kind == "b" for v in (a, b)]
+    if all(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 class Mul(Function):
@@ -92,8 +237,19 @@ class Div(Function):
         if ctx.number is not None:
             return g / ctx.number, None
         da = g / b if ctx.needs_input_grad[0] else None
-        db = -g * a / (b * b) if ctx.needs_input_grad[1] else None
+        db = -g * (a / b / b) if ctx.needs_input_grad[1] else None  # PyTorch's order: -g * ((a / b) / b)
         return da, db
+
+
+class DivScalar(Div):
+    """a / s for a number s, as PyTorch's own formulas divide (div by a Scalar: DivBackward1; `x / 2` written in
+    Python divides by a tensor, DivBackward0):  da = g / s"""
+    node_name = "DivBackward1"
+    number_inputs = False
+
+    @staticmethod
+    def backward(ctx, g):
+        return DivScalar.apply(g, ctx.number), None
 
 
 class Neg(Function):
@@ -102,6 +258,9 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, a):
+        if a._data.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                               "invert a mask, use the `~` or `logical_not()` operator instead.")
         return -a._data
 
     @staticmethod
@@ -110,61 +269,72 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """a ** e for a number e:  da = g * e * a**(e-1)"""
+    """a ** e for a number e:  da = g * (e * a**(e-1))  (0 for e = 0, also at a = 0)"""
     node_name = "PowBackward0"
 
     @staticmethod
     def forward(ctx, a, e):
         ctx.save_for_backward(a)
         ctx.exponent = e
-        return a._data ** e
+        return power(a._data, e)
 
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
         e = ctx.exponent
         if e == 0:  # d/da a**0 is 0 everywhere, also at a = 0 where e * a**-1 would be nan
-            return g * 0, None
-        return g * e * a ** (e - 1), None
+            return _zeros_like(g), None
+        return g * (e * a ** (e - 1)), None
 
 
 class PowTensor(Function):
-    """a ** b for tensors:  da = g * b * a**(b-1),  db = g * a**b * log(a)  (0 where a = 0 and b >= 0)"""
+    """a ** b for tensors:  da = g * (b * a**(b-1)) (0 where b = 0),  db = g * a**b log(a) (0 where a = 0, b >= 0)"""
     node_name = "PowBackward1"
 
     @staticmethod
     def forward(ctx, a, b):
-        out = a._data ** b._data
-        ctx.save_for_backward(a, b)
-        ctx.out = out
+        if a._data.dtype.kind == "b" and b._data.dtype.kind == "b":
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
+        if a._data.dtype.kind in "iub" and b._data.dtype.kind in "iub":
+            out = a._make_like(integer_power(a._data, b._data))
+        else:  # a bool base meets a float exponent uncast (a mask takes the other's dtype): cast it here
+            base = a._data if a._data.dtype.kind == "f" else a._data.astype(b._data.dtype)
+            out = a._make_like(c_pow(base, b._data))
+        ctx.save_for_backward(a, b, out)  # the result too, as PyTorch (its version is checked)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        from .. import where
-        a, b = ctx.saved_tensors
-        da = g * b * a ** (b - 1) if ctx.needs_input_grad[0] else None
-        db = None
+        a, b, out = ctx.saved_tensors
+        da = db = None
+        if ctx.needs_input_grad[0]:
+            da = masked(b._data != 0, g * (b * a ** (b - 1)))
         if ctx.needs_input_grad[1]:
-            db = g * where((a == 0) & (b >= 0), 0.0, a ** b * a.log())
+            db = g * masked(~((a._data == 0) & (b._data >= 0)), out * a.log())
         return da, db
 
 
 class RPow(Function):
-    """s ** a for a number s:  da = g * s**a * log(s)"""
+    """s ** a for a number s:  da = g * (s**a log(s))  (0 where s = 0 and a >= 0)"""
     node_name = "PowBackward2"
 
     @staticmethod
     def forward(ctx, a, s):
         ctx.base = s
-        out = a._make_like(np.asarray(s, dtype=a._data.dtype) ** a._data)
-        ctx.save_for_backward(out)
+        if a._data.dtype.kind in "iub":
+            out = a._make_like(integer_power(np.asarray(s, dtype=a._data.dtype), a._data))
+        else:
+            out = a._make_like(np.asarray(s, dtype=a._data.dtype) ** a._data)
+        ctx.save_for_backward(a if s == 0 else None, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        out, = ctx.saved_tensors
-        return g * out * float(np.log(ctx.base)), None
+        a, out = ctx.saved_tensors
+        scaled = out * float(np.log(ctx.base)) if ctx.base != 0 else out * float("-inf")
+        if ctx.base == 0:
+            scaled = masked(a._data < 0, scaled)
+        return g * scaled, None
 
 
 class Exp(Function):
@@ -256,7 +426,24 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g * (1 - out * out)
+        return TanhBackward.apply(g, out)
+
+
+class TanhBackward(Function):
+    """tanh's backward as PyTorch runs it, an op of its own (so create_graph records it): g * (1 - out**2):
+    dg = gg * (1 - out**2),  dout = gg * (-2 out g)"""
+    node_name = "TanhBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, out):
+        ctx.save_for_backward(g, out)
+        return g._data * (1 - out._data * out._data)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, out = ctx.saved_tensors
+        return (TanhBackward.apply(gg, out) if ctx.needs_input_grad[0] else None,
+                gg * (-2 * out * g) if ctx.needs_input_grad[1] else None)
 
 
 class Tan(Function):
@@ -282,31 +469,67 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
-        e = np.exp(-np.abs(x))
-        out = a._make_like(np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False))
+        wide = x.astype(np.float32) if x.dtype == np.float16 else x  # half in float32, rounded once, as PyTorch
+        e = np.exp(-np.abs(wide))
+        out = a._make_like(np.where(wide >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         s, = ctx.saved_tensors
-        return g * s * (1 - s)
+        return SigmoidBackward.apply(g, s)
+
+
+class SigmoidBackward(Function):
+    """sigmoid's backward as PyTorch runs it, an op of its own: g * (1 - s) * s (PyTorch's order of rounding):
+    dg = gg * (1 - s) * s,  ds = gg * g * (1 - 2 s)"""
+    node_name = "SigmoidBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, s):
+        ctx.save_for_backward(g, s)
+        return g._data * (1 - s._data) * s._data
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, s = ctx.saved_tensors
+        return (SigmoidBackward.apply(gg, s) if ctx.needs_input_grad[0] else None,
+                gg * g * (-2 * s + 1) if ctx.needs_input_grad[1] else None)
 
 
 class Relu(Function):
-    """max(a, 0):  da = g where a > 0 (0 at a = 0)"""
+    """max(a, 0):  da = g where a > 0 (+0 elsewhere, also at a = 0)"""
     node_name = "ReluBackward0"
 
     @staticmethod
     def forward(ctx, a):
-        out = a._make_like(np.maximum(a._data, 0))
+        x = a._data
+        if x.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        out = a._make_like(_maximum(np.zeros((), x.dtype), x))  # ties give x: -0. and nan stay, as in PyTorch
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g * (out > 0)
+        return ThresholdBackward.apply(g, out)
+
+
+class ThresholdBackward(Function):
+    """relu's backward as PyTorch runs it, an op of its own (so create_graph records it): g where out > 0,
+    +0 elsewhere:  dg = gg where out > 0"""
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, out):
+        ctx.keep = ~(out._data <= 0)  # PyTorch's threshold_backward: out <= 0 ? 0 : g (a nan passes g on)
+        return keep_where(ctx.keep, g._data)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return masked(ctx.keep, gg), (_zeros_like(gg) if ctx.needs_input_grad[1] else None)
 
 
 class Abs(Function):
@@ -315,6 +538,8 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, a):
+        if a._data.dtype.kind == "b":
+            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
         ctx.save_for_backward(a)
         return np.abs(a._data)
 
@@ -353,7 +578,7 @@ class Reciprocal(Function):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return -g * out * out
+        return -g * (out * out)
 
 
 class Rsqrt(Function):
@@ -362,96 +587,332 @@ class Rsqrt(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = a._make_like(1 / np.sqrt(a._data))
+        x = a._data
+        wide = x.astype(np.float32) if x.dtype == np.float16 else x  # half in float32, rounded once, as PyTorch
+        out = a._make_like((1 / np.sqrt(wide)).astype(x.dtype, copy=False))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return -0.5 * g * out * out * out
+        return -0.5 * g * (out * out * out)
 
 
 class Clamp(Function):
-    """clamp(a, lo, hi):  da = g inside [lo, hi] (bounds included), 0 outside"""
+    """clamp(a, lo, hi) for numbers lo, hi:  da = g inside [lo, hi] (bounds included), +0 outside and at nan"""
     node_name = "ClampBackward1"
 
     @staticmethod
     def forward(ctx, a, lo, hi):
         ctx.save_for_backward(a)
         ctx.bounds = lo, hi
-        return np.clip(a._data, lo, hi).astype(a._data.dtype, copy=False)
+        return clamp_values(a._data, lo, hi)
 
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
         lo, hi = ctx.bounds
-        inside = a == a
-        if lo is not None:
-            inside = inside & (a >= lo)
+        x = a._data
+        inside = (x >= lo) if lo is not None else None
         if hi is not None:
-            inside = inside & (a <= hi)
-        return g * inside, None, None
+            inside = (x <= hi) if inside is None else inside & (x <= hi)
+        return masked(inside, g), None, None
+
+
+def clamp_values(x, lo, hi):
+    """PyTorch's clamp: min(max(x, lo), hi) where an element equal to a bound stays itself (-0. stays -0.), a nan
+    stays nan and a nan bound gives nan."""
+    out = x  # maximum(bound, x) returns x on a tie and propagates a nan from either side
+    if lo is not None:
+        out = _maximum(np.asarray(lo, dtype=x.dtype), out)
+    if hi is not None:
+        out = _minimum(np.asarray(hi, dtype=x.dtype), out)
+    return out
+
+
+def _maximum(a, b):
+    """numpy's maximum, which returns its second operand on a tie (-0. vs 0.); half goes through float32, whose
+    loop has that rule (numpy's half loop does not)."""
+    if b.dtype == np.float16:
+        return np.maximum(np.asarray(a, np.float32), b.astype(np.float32)).astype(np.float16)
+    return np.maximum(a, b)
+
+
+def _minimum(a, b):
+    if b.dtype == np.float16:
+        return np.minimum(np.asarray(a, np.float32), b.astype(np.float32)).astype(np.float16)
+    return np.minimum(a, b)
+
+
+class ClampTensor(Function):
+    """clamp(a, lo, hi) with tensor bounds:  da = g where lo <= a <= hi,  dlo = g where a < lo (and lo < hi),
+    dhi = g where a > hi (or hi < lo)"""
+    node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        ctx.save_for_backward(a, lo, hi)
+        return clamp_values(a._data, lo._data if lo is not None else None, hi._data if hi is not None else None)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, lo, hi = ctx.saved_tensors
+        x = a._data
+        low = lo._data if lo is not None else None
+        high = hi._data if hi is not None else None
+        da = dlo = dhi = None
+        if ctx.needs_input_grad[0]:
+            inside = (x >= low) if low is not None else None
+            if high is not None:
+                inside = (x <= high) if inside is None else inside & (x <= high)
+            da = masked(inside, g)
+        if ctx.needs_input_grad[1]:
+            dlo = masked((x < low) & (low < high) if high is not None else x < low, g)
+        if ctx.needs_input_grad[2]:
+            dhi = masked((x > high) | (high < low) if low is not None else x > high, g)
+        return da, dlo, dhi
 
 
 class Maximum(Function):
-    """max(a, b) element-wise:  the larger input gets g; ties split it evenly"""
+    """max(a, b) element-wise:  the larger input gets g, ties give each g / 2, a nan sends g to both"""
     node_name = "MaximumBackward0"
+    smaller = staticmethod(np.less)
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a._data, b._data)
+        return _extreme(a._data, b._data, np.less)
 
-    @staticmethod
-    def backward(ctx, g):
+    @classmethod
+    def backward(cls, ctx, g):
+        from .shape import MaskedFill
         a, b = ctx.saved_tensors
-        share = (a > b) + (a == b) * 0.5
-        return g * share, g * (1 - share)
+        x, y = a._data, b._data
+        shared = Where.apply(x == y, g / 2, g)  # PyTorch: where(a == b, g / 2, g), then zero the loser
+        da = MaskedFill.apply(shared, np.broadcast_to(cls.smaller(x, y), g.shape), 0) if ctx.needs_input_grad[0] \
+            else None
+        db = MaskedFill.apply(shared, np.broadcast_to(cls.smaller(y, x), g.shape), 0) if ctx.needs_input_grad[1] \
+            else None
+        return da, db
 
 
-class Minimum(Function):
-    """min(a, b) element-wise:  the smaller input gets g; ties split it evenly"""
+class Minimum(Maximum):
+    """min(a, b) element-wise:  the smaller input gets g, ties give each g / 2, a nan sends g to both"""
     node_name = "MinimumBackward0"
+    smaller = staticmethod(np.greater)
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.minimum(a._data, b._data)
+        return _extreme(a._data, b._data, np.greater)
 
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        share = (a < b) + (a == b) * 0.5
-        return g * share, g * (1 - share)
+
+def _extreme(x, y, loses):
+    """maximum (loses = less) / minimum (loses = greater) as PyTorch's kernel: y where x loses, else x (so a tie
+    between -0. and 0. keeps x), and nan where either is nan."""
+    return (_maximum if loses is np.less else _minimum)(y, x)  # the second operand wins a tie
 
 
 class Where(Function):
-    """where(cond, a, b):  da = g where cond, db = g elsewhere (cond is a boolean array, not an input)"""
+    """where(cond, a, b):  da = g where cond, db = g elsewhere, +0 in the other places (cond is a boolean array,
+    not an input)"""
     node_name = "WhereBackward0"
 
     @staticmethod
     def forward(ctx, cond, a, b):
-        ctx.cond = cond
+        ctx.save_for_backward(a._make_like(cond))  # saved as PyTorch saves it, so backward frees it
+        if _is_plus_zero(b) and a._data.dtype == b._data.dtype:  # where(mask, g, 0): a masked gradient, fast
+            return keep_where(cond, a._data)
+        if _is_plus_zero(a) and a._data.dtype == b._data.dtype:
+            return keep_where(~np.asarray(cond), b._data)
         return np.where(cond, a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
-        keep = g._make_like(ctx.cond)
-        return None, g * keep, g * ~keep
+        cond = ctx.saved_tensors[0]._data
+        zero = _zero(g)
+        da = Where.apply(cond, g, zero) if ctx.needs_input_grad[1] else None
+        db = Where.apply(cond, zero, g) if ctx.needs_input_grad[2] else None
+        return None, da, db
+
+
+class Lerp(Function):
+    """start + w (end - start) for a number w (computed from the nearer end, fused, as PyTorch):
+    dstart = g (1 - w),  dend = g w"""
+    node_name = "LerpBackward0"
+
+    @staticmethod
+    def forward(ctx, start, end, weight):
+        ctx.weight = weight
+        return lerp_values(start._data, end._data, weight)
+
+    @staticmethod
+    def backward(ctx, g):
+        w = ctx.weight
+        return (g * (1 - w) if ctx.needs_input_grad[0] else None), (g * w if ctx.needs_input_grad[1] else None), None
+
+
+class LerpTensor(Function):
+    """lerp with a tensor weight:  dstart = g (1 - w),  dend = g w,  dw = g (end - start)"""
+    node_name = "LerpBackward1"
+
+    @staticmethod
+    def forward(ctx, start, end, weight):
+        ctx.save_for_backward(start, end, weight)
+        return lerp_values(start._data, end._data, weight._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        start, end, w = ctx.saved_tensors
+        return ((g * (1 - w) if ctx.needs_input_grad[0] else None), (g * w if ctx.needs_input_grad[1] else None),
+                (g * (end - start) if ctx.needs_input_grad[2] else None))
+
+
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "bool": "bool"}
+
+
+def lerp(start, end, weight):
+    """torch.lerp with PyTorch's checks: end (and a tensor weight) of start's dtype, floating point only."""
+    from ..tensor_math import _broadcast_message
+    expected = _C_NAMES[start._data.dtype.name]
+    for other in (end, weight):
+        if hasattr(other, "_data"):
+            try:
+                np.broadcast_shapes(start.shape, other.shape)
+            except ValueError:
+                raise RuntimeError(_broadcast_message(start.shape, other.shape)) from None
+    for name, t in (("end", end), ("weight", weight)):
+        if hasattr(t, "_data") and t._data.dtype != start._data.dtype:
+            raise RuntimeError(f"expected dtype {expected} for `{name}` but got dtype {_C_NAMES[t._data.dtype.name]}")
+    if start._data.dtype.kind != "f":
+        kernel = "lerp_kernel_tensor" if hasattr(weight, "_data") else "lerp_kernel_scalar"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{start.dtype._short}\'')
+    if hasattr(weight, "_data"):
+        return LerpTensor.apply(start, end, weight)
+    return Lerp.apply(start, end, float(weight))
+
+
+def lerp_values(start, end, weight):
+    dtype = np.result_type(start, end)
+    start, end = np.asarray(start, dtype), np.asarray(end, dtype)
+    weight = np.asarray(weight, dtype)
+    diff = end - start
+    small = np.abs(weight) < 0.5
+    coefficient = np.where(small, weight, weight - np.asarray(1, dtype))
+    return np.asarray(fma(coefficient, diff, np.where(small, start, end), dtype))
+
+
+class Remainder(Function):
+    """a % b for a tensor b, with the sign of b (Python's rule):  da = g,  db = -g * floor(a / b)"""
+    node_name = "RemainderBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[1] else None)
+        return remainder_values(a._data, b._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        db = -g * a._make_like(floor_divide_values(a._data, b._data)) if ctx.needs_input_grad[1] else None
+        return g if ctx.needs_input_grad[0] else None, db
+
+
+class RemainderNumber(Function):
+    """a % s for a number s:  da = g"""
+    node_name = "RemainderBackward0"
+
+    @staticmethod
+    def forward(ctx, a, s):
+        return remainder_values(a._data, s)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+def remainder(a, b):
+    """a % b, named as PyTorch names it: RemainderBackward0 for a number b, RemainderBackward1 for a tensor."""
+    return (RemainderNumber if _is_number(b) else Remainder).apply(a, b)
+
+
+class RemainderOp:
+    """What the % operator applies: Remainder or RemainderNumber, picked by the type of b."""
+    apply = staticmethod(remainder)
+
+
+def remainder_values(x, y):
+    y = y if isinstance(y, np.ndarray) else np.asarray(y, dtype=x.dtype)
+    if x.dtype.kind in "iub" and y.dtype.kind in "iub":
+        if (y == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+        return np.mod(x, y)
+    with np.errstate(all="ignore"):  # PyTorch's kernel: fmod, then moved to the sign of y
+        mod = np.fmod(x, y)
+        return np.where((mod != 0) & ((y < 0) != (mod < 0)), mod + y, mod)
+
+
+def floor_divide_values(x, y):
+    y = y if isinstance(y, np.ndarray) else np.asarray(y, dtype=x.dtype)  # a number takes the tensor's dtype
+    if x.dtype.kind == "b" and y.dtype.kind == "b":
+        raise NotImplementedError('"div_floor_cpu" not implemented for \'Bool\'')
+    if x.dtype.kind in "iub" and y.dtype.kind in "iub" and (y == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    with np.errstate(all="ignore"):  # x // 0 is inf or nan for floats, as in PyTorch
+        return np.floor_divide(x, y)
+
+
+class FloorDivide(Function):
+    """a // b: PyTorch has no derivative for it (its node is NotImplemented, whose backward raises)"""
+    node_name = "torch::autograd::NotImplemented"  # class NotImplemented, name() with the C++ namespace
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return floor_divide_values(a._data, b if _is_number(b) else b._data)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
+class RFloorDivide(FloorDivide):
+    """s // a for a number s"""
+    node_name = "torch::autograd::NotImplemented"  # declared again: else it would be named like a custom Function
+
+    @staticmethod
+    def forward(ctx, a, s):
+        return floor_divide_values(np.asarray(s, dtype=a._data.dtype), a._data)
+
+
+class RRemainder(FloorDivide):
+    """s % a for a number s: no derivative in PyTorch either"""
+    node_name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def forward(ctx, a, s):
+        return remainder_values(np.asarray(s, dtype=a._data.dtype), a._data)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
 
 
 class Sign(Function):
-    """sign(a): piecewise constant, so its gradient is 0"""
+    """sign(a): piecewise constant, so its gradient is 0 (zeros with no graph)"""
     node_name = "SignBackward0"
 
     @staticmethod
     def forward(ctx, a):
-        return np.sign(a._data)
+        x = a._data
+        if x.dtype.kind == "b":
+            return x.copy()
+        return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)  # (0 < x) - (x < 0): sign(nan) is 0 in PyTorch
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0
+        return _zeros_like(g)
 
 
 class Floor(Sign):
@@ -460,7 +921,7 @@ class Floor(Sign):
 
     @staticmethod
     def forward(ctx, a):
-        return np.floor(a._data)
+        return _rounding(np.floor, "floor", a._data)
 
 
 class Round(Sign):
@@ -469,4 +930,11 @@ class Round(Sign):
 
     @staticmethod
     def forward(ctx, a):
-        return np.round(a._data)
+        return _rounding(np.round, "round", a._data)
+
+
+def _rounding(fn, name, x):
+    """floor/round: integers stay as they are, bools are PyTorch's error."""
+    if x.dtype.kind == "b":
+        raise NotImplementedError(f'"{name}_vml_cpu" not implemented for \'Bool\'')
+    return fn(x) if x.dtype.kind == "f" else x.copy()

@@ -6,17 +6,33 @@ where needed) does the rest.
 """
 import numpy as np
 
+from .._warn import warn
 from ..autograd.function import Function
+from ..autograd.grad_mode import state
+from .dims import wrap_dim, wrap_dims
+from .pointwise import DivScalar, masked
+from .shape import MaskedFillTensor, Scatter
 
 
 def _dims(dim, ndim):
-    """dim argument (None, int or tuple) as a sorted tuple of non-negative dims."""
-    if dim is None:
-        return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    if ndim == 0:
-        ndim = 1  # PyTorch accepts dim 0 / -1 on a 0-d tensor
-    return tuple(sorted(d % ndim for d in dims))
+    """dim argument (None, int or tuple) as a sorted tuple of non-negative dims; PyTorch's IndexError when a
+    dim is out of range (a 0-d tensor accepts 0 and -1)."""
+    if isinstance(dim, (tuple, list)) and not dim:
+        dim = None  # sum(dim=()) reduces everything, as in PyTorch
+    dims = wrap_dims(dim, ndim)
+    return dims if ndim else ()
+
+
+def _axis(dims, ndim):
+    """The numpy axis argument for reduced dims (None for a 0-d tensor, which has no axis to name)."""
+    return dims if ndim else None
+
+
+def _count(shape, dims):
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
 
 
 def _unsqueeze_to(g, dims, keepdim, ndim):
@@ -35,7 +51,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(a._data.sum(dtype=_sum_dtype(a._data)))
+        return _narrowed(np.asarray(np.add.reduce(a._data, axis=None, dtype=_sum_dtype(a._data))), a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -49,8 +65,8 @@ class SumDim(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
-        return np.asarray(a._data.sum(axis=ctx.dims if a.ndim else None, keepdims=keepdim,
-                                      dtype=_sum_dtype(a._data)))
+        return _narrowed(np.asarray(np.add.reduce(a._data, axis=_axis(ctx.dims, a.ndim), keepdims=keepdim,
+                                                  dtype=_sum_dtype(a._data))), a._data)
 
     @staticmethod
     def backward(ctx, g):
@@ -58,7 +74,8 @@ class SumDim(Function):
 
 
 def _sum_dtype(array):
-    return np.int64 if array.dtype.kind in "bi" else None  # PyTorch sums bools and ints as int64
+    """PyTorch sums bools and ints as int64, and accumulates half in float32."""
+    return np.int64 if array.dtype.kind in "bi" else np.float32 if array.dtype == np.float16 else None
 
 
 class Prod(Function):
@@ -67,8 +84,11 @@ class Prod(Function):
 
     @staticmethod
     def forward(ctx, a, dim, keepdim):
-        ctx.dims, ctx.keepdim, ctx.axis = _dims(dim, a.ndim), keepdim, dim if a.ndim else None
-        out = a._make_like(np.asarray(a._data.prod(axis=dim if a.ndim else None, keepdims=keepdim)))
+        ctx.dims, ctx.keepdim = _dims(dim, a.ndim), keepdim
+        ctx.axis = ctx.dims[0] if dim is not None and a.ndim else None
+        x = a._data
+        out = np.multiply.reduce(x, axis=ctx.axis, keepdims=keepdim and a.ndim > 0, dtype=_sum_dtype(x))
+        out = a._make_like(_narrowed(np.asarray(out), x))
         ctx.save_for_backward(a, out)
         return out
 
@@ -76,14 +96,37 @@ class Prod(Function):
     def backward(ctx, g):
         a, out = ctx.saved_tensors
         g = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim)
-        if not (a._data == 0).any():  # the usual case, written with tensor ops so that it differentiates again
-            return g * _unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim) / a, None, None
-        # a zero: the products of the others, computed directly (first derivatives only)
+        if a.ndim == 0:
+            return g, None, None
+        zeros = int((a._data == 0).sum())
+        if zeros > 1 and ctx.axis is None and not state.grad_enabled:  # PyTorch: two zeros make every product 0
+            return g._make_like(np.zeros(a._data.shape, g._data.dtype)), None, None
+        if not zeros:  # the usual case, written with tensor ops so that it differentiates again
+            return g * (_unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim) / a), None, None
+        if state.grad_enabled:  # create_graph: the products of the others as ops, so they differentiate again
+            if ctx.axis is None:
+                return (g.reshape(-1) * _others_product(a.reshape(-1), 0)).view(a.shape), None, None
+            return g * _others_product(a, ctx.axis), None, None
+        # a zero: the products of the others, computed directly
         return g * g._make_like(_product_of_others(a._data, ctx.axis)), None, None
 
 
 class ProdDim(Prod):
     node_name = "ProdBackward1"
+
+
+def _others_product(a, axis):
+    """For each element of tensor a, the product of the others along `axis`, with tensor ops: a repeated along a
+    new dim with 1 on the diagonal, then multiplied out (n**2 work: only for gradients that must differentiate)."""
+    from ..tensor_math import where
+    n = a.shape[axis]
+    eye_shape = [1] * (a.ndim + 1)
+    eye_shape[axis], eye_shape[axis + 1] = n, n
+    diagonal = np.eye(n, dtype=bool).reshape(eye_shape)
+    shape = list(a.shape)
+    shape.insert(axis, n)
+    stacked = a.unsqueeze(axis).expand(*shape)
+    return where(a._make_like(diagonal), 1.0, stacked).prod(dim=axis + 1)
 
 
 def _product_of_others(x, axis):
@@ -93,9 +136,10 @@ def _product_of_others(x, axis):
         return _product_of_others(x.reshape(-1), 0).reshape(x.shape)
     x = np.moveaxis(x, axis, 0)
     ones = np.ones_like(x[:1])
-    left = np.cumprod(np.concatenate([ones, x[:-1]]), axis=0)
-    right = np.cumprod(np.concatenate([ones, x[:0:-1]]), axis=0)[::-1]
-    return np.moveaxis(left * right, 0, axis)
+    with np.errstate(invalid="ignore", over="ignore"):  # 0 * inf is nan here as in PyTorch, silently
+        left = np.cumprod(np.concatenate([ones, x[:-1]]), axis=0)
+        right = np.cumprod(np.concatenate([ones, x[:0:-1]]), axis=0)[::-1]
+        return np.moveaxis(left * right, 0, axis)
 
 
 class Cumsum(Function):
@@ -104,12 +148,34 @@ class Cumsum(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = dim
-        return np.cumsum(a._data, axis=dim if a.ndim else None).reshape(a._data.shape)
+        ctx.dim = wrap_dim(dim, a.ndim)
+        x = a._data
+        if x.ndim == 0:
+            return x.astype(np.int64) if x.dtype.kind in "bi" else x.copy()  # the value itself (-0. stays)
+        out = _narrowed(np.add.accumulate(x, axis=ctx.dim, dtype=_sum_dtype(x)), x)  # (a ufunc: warnings stay here)
+        return out + 0 if out.dtype.kind == "f" else out  # PyTorch's running sum starts at +0: never -0.
 
     @staticmethod
     def backward(ctx, g):
-        return g.sum(dim=ctx.dim, keepdim=True) - g.cumsum(ctx.dim) + g, None
+        return ReverseCumsum.apply(g, ctx.dim), None
+
+
+class ReverseCumsum(Function):
+    """running sum from the far end (cumsum's backward, PyTorch's g.flip(dim).cumsum(dim).flip(dim)):
+    dg = cumsum of gg"""
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, g, dim):
+        ctx.dim = dim
+        if g.ndim == 0:
+            return g._data.copy()
+        out = np.flip(np.add.accumulate(np.flip(g._data, dim), axis=dim), dim)  # (a ufunc: warnings stay here)
+        return out + 0 if out.dtype.kind == "f" else out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gg.cumsum(ctx.dim), None
 
 
 class Mean(Function):
@@ -119,11 +185,11 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(a._data.mean(dtype=a._data.dtype))
+        return _mean(a._data, None, False, a._data.size)
 
     @staticmethod
     def backward(ctx, g):
-        return g.expand(ctx.shape) / max(int(np.prod(ctx.shape)), 1)
+        return DivScalar.apply(g.expand(ctx.shape), max(int(np.prod(ctx.shape)), 1))
 
 
 class MeanDim(Function):
@@ -133,34 +199,63 @@ class MeanDim(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
-        return np.asarray(a._data.mean(axis=ctx.dims if a.ndim else None, keepdims=keepdim, dtype=a._data.dtype))
+        return _mean(a._data, _axis(ctx.dims, a.ndim), keepdim, _count(a.shape, ctx.dims))
 
     @staticmethod
     def backward(ctx, g):
-        count = int(np.prod([ctx.shape[d] for d in ctx.dims])) if ctx.shape else 1
-        return _unsqueeze_to(g, ctx.dims, ctx.keepdim, len(ctx.shape)).expand(ctx.shape) / count, None, None
+        count = _count(ctx.shape, ctx.dims)
+        spread = _unsqueeze_to(g, ctx.dims, ctx.keepdim, len(ctx.shape)).expand(ctx.shape)
+        return DivScalar.apply(spread, count), None, None
+
+
+def _mean(x, axis, keepdim, count):
+    """The sum, then divided by the count, as PyTorch computes a mean (nan for an empty input, silently)."""
+    total = np.add.reduce(x, axis=axis, keepdims=keepdim, dtype=_sum_dtype(x))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _narrowed(np.asarray(total / total.dtype.type(count)), x)
+
+
+def _narrowed(result, x):
+    """A half input's result, computed in float32, rounded back to half."""
+    return result.astype(np.float16) if x.dtype == np.float16 else result
 
 
 class _ExtremumAll(Function):
-    """max/min over everything (and amax/amin): ties share the gradient evenly"""
+    """max/min over everything: the elements equal to the result share the gradient evenly (+0 elsewhere)"""
     reducer = None
 
     @classmethod
     def forward(cls, ctx, a, dim=None, keepdim=False):
-        if a._data.size == 0:
-            raise RuntimeError(f"{cls.op_name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
         ctx.dims, ctx.keepdim, ctx.ndim = _dims(dim, a.ndim), keepdim, a.ndim
-        out = a._make_like(np.asarray(cls.reducer(a._data, axis=ctx.dims if a.ndim else None, keepdims=keepdim)))
+        if a._data.size == 0:
+            if dim is None:
+                raise RuntimeError(f"{cls.op_name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                                   "Specify the reduction dim with the 'dim' argument.")
+            for d, given in zip(ctx.dims, sorted((dim,) if isinstance(dim, int) else dim, key=lambda d: d % a.ndim)):
+                if a.shape[d] == 0:  # named as the caller wrote it (-2 stays -2)
+                    raise IndexError(f"{cls.op_name}(): Expected reduction dim {given} to have non-zero size.")
+        out = a._make_like(np.asarray(cls.reducer(a._data, axis=_axis(ctx.dims, a.ndim), keepdims=keepdim)))
         ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         a, out = ctx.saved_tensors
+        value = out._data
+        hit = np.isnan(a._data) if np.isnan(value).any() else a._data == value  # as PyTorch, nan selects the nans
+        zeros = g._make_like(np.zeros(a._data.shape, g._data.dtype))
+        return MaskedFillTensor.apply(zeros, hit, g / int(hit.sum())), None, None  # PyTorch's masked_fill_
+
+
+class _ExtremumDims(_ExtremumAll):
+    """amax/amin over dims: g / (number of ties) times the mask of ties (PyTorch's scale_grad_by_count)"""
+
+    @staticmethod
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
         hit = a == _unsqueeze_to(out, ctx.dims, ctx.keepdim, ctx.ndim)
-        count = hit.sum(dim=ctx.dims, keepdim=True) if a.ndim else 1
-        return _unsqueeze_to(g, ctx.dims, ctx.keepdim, ctx.ndim) * hit / count, None, None
+        count = hit.sum(dim=ctx.dims, keepdim=True) if a.ndim else hit.to(g.dtype)  # 0 for a nan: g / 0 as torch
+        return (_unsqueeze_to(g, ctx.dims, ctx.keepdim, ctx.ndim) / count) * hit, None, None
 
 
 class Max(_ExtremumAll):
@@ -171,126 +266,184 @@ class Min(_ExtremumAll):
     node_name, op_name, reducer = "MinBackward1", "min", np.min
 
 
-class Amax(_ExtremumAll):
+class Amax(_ExtremumDims):
     node_name, op_name, reducer = "AmaxBackward0", "amax", np.max
 
 
-class Amin(_ExtremumAll):
+class Amin(_ExtremumDims):
     node_name, op_name, reducer = "AminBackward0", "amin", np.min
 
 
 class _ExtremumDim(Function):
     """max/min along one dim, returning (values, indices): only the chosen index gets the gradient"""
     arg = None
+    op_name = None
 
     @classmethod
     def forward(cls, ctx, a, dim, keepdim):
-        d = dim % max(a.ndim, 1)
+        d = wrap_dim(dim, a.ndim)
+        if a.ndim and a.shape[d] == 0:
+            raise IndexError(f"{cls.op_name}(): Expected reduction dim {d} to have non-zero size.")
         idx = np.expand_dims(cls.arg(a._data, axis=d), d) if a.ndim else np.asarray(0)
         values = np.take_along_axis(a._data, idx, axis=d) if a.ndim else a._data.copy()
-        ctx.dim, ctx.shape, ctx.keepdim, ctx.index = d, a.shape, keepdim, idx
+        ctx.dim, ctx.shape, ctx.keepdim = d, a.shape, keepdim
         if not keepdim and a.ndim:
             values, idx = values.squeeze(d), idx.squeeze(d)
         indices = a._make_like(idx.astype(np.int64))
         ctx.mark_non_differentiable(indices)
+        ctx.save_for_backward(indices)  # as PyTorch, so backward frees it
         return a._make_like(values), indices
 
     @staticmethod
     def backward(ctx, g, _):
+        indices = ctx.saved_tensors[0]._data
         if not ctx.shape:
             return g, None, None
-        onehot = np.arange(ctx.shape[ctx.dim]).reshape([-1 if i == ctx.dim else 1 for i in range(len(ctx.shape))])
-        mask = g._make_like(onehot == ctx.index)
-        return _unsqueeze_to(g, (ctx.dim,), ctx.keepdim, len(ctx.shape)) * mask, None, None
+        index = indices if ctx.keepdim else np.expand_dims(indices, ctx.dim)
+        zeros = g._make_like(np.zeros(ctx.shape, g._data.dtype))  # g scattered into zeros, as PyTorch does
+        g = _unsqueeze_to(g, (ctx.dim,), ctx.keepdim, len(ctx.shape))
+        return Scatter.apply(zeros, ctx.dim, index, g), None, None
 
 
 class MaxDim(_ExtremumDim):
-    node_name, arg = "MaxBackward0", np.argmax
+    node_name, arg, op_name = "MaxBackward0", np.argmax, "max"
 
 
 class MinDim(_ExtremumDim):
-    node_name, arg = "MinBackward0", np.argmin
+    node_name, arg, op_name = "MinBackward0", np.argmin, "min"
 
 
 class Norm(Function):
-    """p-norm:  da = g * a |a|^(p-2) / norm^(p-1)  (2-norm: g * a / norm, 0 at the zero vector)"""
+    """p-norm (sum |a|^p)^(1/p):  da = g * a / norm for p = 2, g * sign(a) for p = 1, g * sign(a) |a|^(p-1) /
+    norm^(p-1) otherwise (PyTorch's formulas, 0 where the norm is 0)"""
     node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
     def forward(ctx, a, p, dim, keepdim):
         x = np.abs(a._data)
-        axis = _dims(dim, a.ndim) if a.ndim else None
+        ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a.ndim), keepdim
+        axis = _axis(ctx.dims, a.ndim)
         if p == float("inf"):
-            out = x.max(axis=axis, keepdims=keepdim)
+            out = np.maximum.reduce(x, axis=axis, keepdims=keepdim) if x.size else np.zeros(
+                np.add.reduce(x, axis=axis, keepdims=keepdim).shape, x.dtype)
         elif p == 1:
-            out = x.sum(axis=axis, keepdims=keepdim)
+            out = np.add.reduce(x, axis=axis, keepdims=keepdim)
+        elif p == 0:
+            out = np.add.reduce((x != 0).astype(x.dtype), axis=axis, keepdims=keepdim)
+        elif p == 2:
+            out = np.sqrt(np.add.reduce(x * x, axis=axis, keepdims=keepdim))
         else:
-            out = (x ** p).sum(axis=axis, keepdims=keepdim) ** (1.0 / p)
+            out = np.add.reduce(x ** p, axis=axis, keepdims=keepdim) ** (1.0 / p)
         out = a._make_like(np.asarray(out, dtype=a._data.dtype))
         ctx.save_for_backward(a, out)
-        ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a.ndim), keepdim
         return out
 
     @staticmethod
     def backward(ctx, g):
-        from .. import where
         a, out = ctx.saved_tensors
         p = ctx.p
         g = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim)
         norm = _unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim)
+        zero_norm = np.broadcast_to(norm._data == 0, a.shape)
+        if p == 0:
+            return g._make_like(np.zeros(a.shape, a._data.dtype)), None, None, None
         if p == 1:
-            return g * a.sign(), None, None, None
+            return a.sign() * g, None, None, None
+        if p == 2:
+            return g * masked(~zero_norm, a / norm), None, None, None
         if p == float("inf"):
-            hit = a.abs() == norm
-            return g * a.sign() * hit / hit.sum(dim=ctx.dims, keepdim=True), None, None, None
-        scale = a * a.abs() ** (p - 2) / norm ** (p - 1)
-        return g * where(norm == 0, 0.0, scale), None, None, None
+            hit = (a.abs() == norm)._data | np.isnan(a._data)
+            count = g._make_like(np.add.reduce(hit, axis=_axis(ctx.dims, a.ndim), keepdims=True).astype(
+                g._data.dtype))
+            return a.sign() * ((g / count) * g._make_like(hit.astype(g._data.dtype))), None, None, None
+        if p < 1:
+            scaled = a.sign() * masked(a._data != 0, a.abs() ** (p - 1))
+            return scaled * g * norm ** (1 - p), None, None, None
+        scaled = a.sign() * a.abs() ** (p - 1) if p < 2 else a * a.abs() ** (p - 2)
+        return scaled * masked(~zero_norm, g / norm ** (p - 1)), None, None, None
+
+
+def _degrees_of_freedom(name, n, correction, reduced):
+    """n - correction, with PyTorch's warning when it is not positive (the result is then inf or nan)."""
+    dof = n - correction
+    if dof <= 0 and reduced:
+        warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+             "(input numel divided by output numel).")
+    return max(dof, 0)
+
+
+def _variance(name, x, dims, correction, keepdim):
+    """The variance of x over dims (numpy axis), computed in float64 as PyTorch accumulates it."""
+    if x.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    axis = dims if x.ndim else None
+    n = _count(x.shape, dims) if x.ndim else x.size
+    out_size = x.size // n if n else int(np.prod([d for i, d in enumerate(x.shape) if i not in dims]))
+    _degrees_of_freedom(name, x.size // max(out_size, 1), correction, True)  # PyTorch counts numel in / numel out
+    dof = max(n - correction, 0)
+    wide = x.astype(np.float64)
+    with np.errstate(all="ignore"):
+        mean = np.add.reduce(wide, axis=axis, keepdims=True) / n if n else np.full([1] * x.ndim, np.nan)
+        centered = wide - mean
+        squares = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)
+        return np.asarray(squares / dof).astype(x.dtype)
 
 
 class Var(Function):
-    """variance with `correction`:  da = g * 2 (a - mean) / (n - correction)"""
+    """variance with `correction`:  da = (2 / (n - correction)) * g * (a - mean)"""
     node_name = "VarBackward0"
 
     @staticmethod
     def forward(ctx, a, dim, correction, keepdim):
         ctx.save_for_backward(a)
-        ctx.dims, ctx.correction, ctx.keepdim = _dims(dim, a.ndim), correction, keepdim
-        return np.asarray(a._data.var(axis=ctx.dims if a.ndim else None, ddof=correction, keepdims=keepdim))
+        ctx.dims, ctx.correction, ctx.keepdim, ctx.all = _dims(dim, a.ndim), correction, keepdim, dim is None
+        return _variance("var", a._data, ctx.dims, correction, keepdim)
 
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        n = int(np.prod([a.shape[d] for d in ctx.dims])) if a.ndim else 1
-        centered = a - a.mean(dim=ctx.dims, keepdim=True)
-        return _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim) * 2 * centered / (n - ctx.correction), None, None, None
+        return _var_backward(ctx, g, a), None, None, None
+
+
+def _var_backward(ctx, g, a):
+    """PyTorch's var_backward: (2 / (n - correction)) * g * (a - mean); with all dims and no degrees of freedom
+    left, nan where a equals its mean and inf elsewhere."""
+    if ctx.all or a.ndim == 0:
+        dof = a.numel() - ctx.correction
+        if dof <= 0:
+            centered = (a._data == a.mean()._data)
+            return g * g._make_like(np.where(centered, np.nan, np.inf).astype(g._data.dtype))
+        return (2.0 / dof) * g * (a - a.mean())
+    g = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim)
+    dof = _count(a.shape, ctx.dims) - ctx.correction
+    factor = 2.0 / dof if dof != 0 else float("inf")
+    return factor * g * (a - a.mean(dim=ctx.dims, keepdim=True))
 
 
 class Std(Function):
-    """standard deviation:  da = g * (a - mean) / ((n - correction) * std)"""
+    """standard deviation:  da = var's gradient of g / (2 std) (0 where std = 0)"""
     node_name = "StdBackward0"
 
     @staticmethod
     def forward(ctx, a, dim, correction, keepdim):
-        out = a._make_like(np.asarray(a._data.std(axis=_dims(dim, a.ndim) if a.ndim else None, ddof=correction,
-                                                  keepdims=keepdim)))
+        ctx.dims, ctx.correction, ctx.keepdim, ctx.all = _dims(dim, a.ndim), correction, keepdim, dim is None
+        out = a._make_like(np.sqrt(_variance("std", a._data, ctx.dims, correction, keepdim)))
         ctx.save_for_backward(a, out)
-        ctx.dims, ctx.correction, ctx.keepdim = _dims(dim, a.ndim), correction, keepdim
         return out
 
     @staticmethod
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        n = int(np.prod([a.shape[d] for d in ctx.dims])) if a.ndim else 1
-        centered = a - a.mean(dim=ctx.dims, keepdim=True)
-        std = _unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim)
-        grad = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim) * centered / ((n - ctx.correction) * std)
-        return grad, None, None, None
+        grad_var = masked(out._data != 0, g / (out * 2))
+        return _var_backward(ctx, grad_var, a), None, None, None
 
 
 def _stable_softmax(x, axis):
-    shifted = x - x.max(axis=axis, keepdims=True)  # exp never overflows
+    if x.size == 0:
+        return x.copy()
+    shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)  # exp never overflows
     e = np.exp(shifted)
-    return e / e.sum(axis=axis, keepdims=True)
+    return e / np.add.reduce(e, axis=axis, keepdims=True)
 
 
 class Softmax(Function):
@@ -299,15 +452,39 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = dim
-        out = a._make_like(_stable_softmax(a._data, dim) if a.ndim else np.ones_like(a._data))
+        ctx.dim = dim = wrap_dim(dim, a.ndim)
+        x = a._data
+        with np.errstate(invalid="ignore"):  # a 0-d softmax is exp(x - x) / exp(x - x): 1, or nan for inf and nan
+            out = a._make_like(_stable_softmax(x, dim) if a.ndim else np.exp(x - x) / np.exp(x - x))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         s, = ctx.saved_tensors
-        return s * (g - (g * s).sum(dim=ctx.dim, keepdim=True)), None
+        return SoftmaxBackwardData.apply(g, s, ctx.dim), None
+
+
+class SoftmaxBackwardData(Function):
+    """softmax's backward as PyTorch runs it, an op of its own: s * (g - sum(g * s)):
+    dg = the same op on gg,  ds = gg g - sum(s g) gg - g sum(s gg)"""
+    node_name = "SoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, g, s, dim):
+        ctx.save_for_backward(g, s)
+        ctx.dim = dim
+        gs = g._data * s._data
+        return s._data * (g._data - np.add.reduce(gs, axis=dim, keepdims=True)) if s.ndim else gs - gs
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, s = ctx.saved_tensors
+        dg = SoftmaxBackwardData.apply(gg, s, ctx.dim) if ctx.needs_input_grad[0] else None
+        ds = None
+        if ctx.needs_input_grad[1]:
+            ds = g * gg - (s * g).sum(dim=ctx.dim, keepdim=True) * gg - g * (s * gg).sum(dim=ctx.dim, keepdim=True)
+        return dg, ds, None
 
 
 class LogSoftmax(Function):
@@ -316,13 +493,16 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = dim
+        ctx.dim = dim = wrap_dim(dim, a.ndim)
         x = a._data
-        if a.ndim:
-            shifted = x - x.max(axis=dim, keepdims=True)
-            out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        if a.ndim and x.size:
+            shifted = x - np.maximum.reduce(x, axis=dim, keepdims=True)
+            out = shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
+        elif a.ndim:
+            out = x.copy()
         else:
-            out = np.zeros_like(x)
+            with np.errstate(invalid="ignore"):
+                out = x - x  # 0, or nan for inf and nan, as in PyTorch
         out = a._make_like(out)
         ctx.save_for_backward(out)
         return out
@@ -330,7 +510,27 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g - out.exp() * g.sum(dim=ctx.dim, keepdim=True), None
+        return LogSoftmaxBackwardData.apply(g, out, ctx.dim), None
+
+
+class LogSoftmaxBackwardData(Function):
+    """log_softmax's backward as PyTorch runs it, an op of its own: g - exp(out) * sum(g):
+    dg = gg - sum(gg * exp(out)),  dout = -sum(g) exp(out) gg"""
+    node_name = "LogSoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, g, out, dim):
+        ctx.save_for_backward(g, out)
+        ctx.dim = dim
+        total = np.add.reduce(g._data, axis=dim, keepdims=True) if out.ndim else g._data
+        return g._data - np.exp(out._data) * total
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, out = ctx.saved_tensors
+        dg = gg - (gg * out.exp()).sum(dim=ctx.dim, keepdim=True) if ctx.needs_input_grad[0] else None
+        dout = -g.sum(dim=ctx.dim, keepdim=True) * out.exp() * gg if ctx.needs_input_grad[1] else None
+        return dg, dout, None
 
 
 class Logsumexp(Function):
@@ -340,11 +540,12 @@ class Logsumexp(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         dims = _dims(dim, a.ndim)
-        axis = dims if a.ndim else None
+        axis = _axis(dims, a.ndim)
         x = a._data
-        peak = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
-        peak = np.where(np.isfinite(peak), peak, 0)
-        out = np.log(np.exp(x - peak).sum(axis=axis, keepdims=True)) + peak
+        peak = np.maximum.reduce(x, axis=axis, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
+        peak = np.where(np.isinf(peak), 0, peak)  # PyTorch: max with +-inf set to 0 (nan stays)
+        with np.errstate(divide="ignore"):  # the log of an empty sum is -inf, as in PyTorch
+            out = np.log(np.add.reduce(np.exp(x - peak), axis=axis, keepdims=True)) + peak
         if not keepdim and a.ndim:
             out = out.squeeze(dims)
         out = a._make_like(np.asarray(out, dtype=x.dtype))

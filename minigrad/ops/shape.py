@@ -6,6 +6,7 @@ counter) with it, as PyTorch's views do. Their backward moves the gradient back 
 import numpy as np
 
 from ..autograd.function import Function
+from .misc import Clone
 
 
 class View(Function):
@@ -23,14 +24,43 @@ class View(Function):
         return g.reshape(ctx.shape), None
 
 
-class Reshape(View):
-    """like view, but copies when the memory layout does not allow a view"""
-    node_name = "ViewBackward0"  # declared again: a subclass without node_name would be named like a custom Function
+class ReshapeAlias(View):
+    """reshape of a non-contiguous tensor whose memory still allows a view:  da = g reshaped back"""
+    node_name = "ReshapeAliasBackward0"
+
+
+class UnsafeView(Function):
+    """reshape of a fresh tensor that nobody else sees (a clone, a product), so not tracked as a view:
+    da = g reshaped back"""
+    node_name = "UnsafeViewBackward0"
 
     @staticmethod
     def forward(ctx, a, shape):
         ctx.shape = a.shape
         return _reshape(a._data, shape, must_view=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape), None
+
+
+def reshape(a, shape):
+    """a.reshape(shape) as PyTorch does it: a view when the memory allows one (ViewBackward0 for a contiguous
+    tensor, ReshapeAliasBackward0 otherwise), else a contiguous clone given the new shape (UnsafeViewBackward0)."""
+    if a._data.flags.c_contiguous:
+        return View.apply(a, shape)
+    if _can_view(a._data, shape):
+        return ReshapeAlias.apply(a, shape)
+    return UnsafeView.apply(Clone.apply(a), shape)
+
+
+def _can_view(array, shape):
+    _check_shape(array.size, shape)
+    try:
+        np.reshape(array, shape, copy=False)
+    except ValueError:  # the memory layout does not allow it
+        return False
+    return True
 
 
 def _reshape(array, shape, must_view):
@@ -40,11 +70,7 @@ def _reshape(array, shape, must_view):
             return array.reshape(shape)
         except ValueError:
             pass  # a wrong size: the checks below give PyTorch's message
-    known = int(np.prod([s for s in shape if s != -1])) if shape else 1
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    if (-1 in shape and (known == 0 or array.size % known)) or (-1 not in shape and known != array.size):
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {array.size}")
+    _check_shape(array.size, shape)
     try:
         return np.reshape(array, shape, copy=False)
     except ValueError:
@@ -52,6 +78,18 @@ def _reshape(array, shape, must_view):
             raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
         return np.reshape(array, shape)
+
+
+def _check_shape(size, shape):
+    """PyTorch's errors for a shape that does not fit `size` elements (-1: inferred)."""
+    known = int(np.prod([s for s in shape if s != -1])) if shape else 1
+    if size == 0 and known == 0 and shape.count(-1) == 1:
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified "
+                           "dimension size -1 can be any value and is ambiguous")
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if (-1 in shape and (known == 0 or size % known)) or (-1 not in shape and known != size):
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
 
 
 class Transpose(Function):
@@ -62,7 +100,7 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, a, dim0, dim1):
         ctx.dims = dim0, dim1
-        return np.swapaxes(a._data, dim0, dim1)
+        return np.swapaxes(a._data, dim0, dim1) if a.ndim else a._data[...]  # a 0-d tensor: dims 0 and -1 only
 
     @staticmethod
     def backward(ctx, g):
@@ -102,7 +140,7 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g.permute(*ctx.inverse), None
+        return Permute.apply(g, ctx.inverse), None
 
 
 class Squeeze(Function):
@@ -151,11 +189,15 @@ class Expand(Function):
     def forward(ctx, a, shape):
         shape = tuple(a.shape[i - len(shape) + a.ndim] if s == -1 else s for i, s in enumerate(shape))
         try:
-            return np.broadcast_to(a._data, shape)
+            stretched = np.broadcast_to(a._data, shape)
         except ValueError:
             raise RuntimeError(f"The expanded size of the tensor ({shape[-1]}) must match the existing size "
                                f"({a.shape[-1] if a.ndim else 1}) at non-singleton dimension {len(shape) - 1}.  "
                                f"Target sizes: {list(shape)}.  Tensor sizes: {list(a.shape)}") from None
+        # numpy's broadcast view is read-only; PyTorch's expand is an ordinary view (writes through x[0] work;
+        # in-place ops on the whole, where elements share memory, are refused in Tensor._check_inplace)
+        return np.lib.stride_tricks.as_strided(a._data, stretched.shape, stretched.strides,
+                                               writeable=a._data.flags.writeable)
 
     @staticmethod
     def backward(ctx, g):
@@ -176,10 +218,20 @@ class Repeat(Function):
 
     @staticmethod
     def backward(ctx, g):
-        sizes = (1,) * (len(ctx.repeats) - len(ctx.shape)) + ctx.shape
-        pairs = [n for r, s in zip(ctx.repeats, sizes) for n in (r, s)]  # (copies, size) per dim
-        summed = g.reshape(pairs).sum(dim=tuple(range(0, len(pairs), 2)))
-        return summed.reshape(ctx.shape), None
+        shape, repeats = ctx.shape, ctx.repeats
+        if 0 in repeats:  # nothing was copied
+            return g._make_like(np.zeros(shape, g._data.dtype)), None
+        for _ in range(len(repeats) - len(shape)):  # the new leading dims, summed one by one as PyTorch does
+            g = g.sum(0)
+        sizes, copies = [], []  # each repeated dim split in two, (copies, size), then summed over the copies
+        for r, n in zip(repeats[len(repeats) - len(shape):], shape):
+            if r != 1:
+                copies.append(len(sizes))
+                sizes.append(r)
+            sizes.append(n)
+        if copies:
+            g = g.reshape(sizes).sum(dim=tuple(copies))
+        return g, None
 
 
 class Cat(Function):
@@ -246,7 +298,8 @@ class Unbind(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return tuple(np.moveaxis(a._data, dim, 0))
+        moved = np.moveaxis(a._data, dim, 0)
+        return tuple(moved[i, ...] for i in range(len(moved)))  # [i, ...]: a view even of one element
 
     @staticmethod
     def backward(ctx, *grads):
@@ -254,55 +307,173 @@ class Unbind(Function):
 
 
 class MaskedFill(Function):
-    """a with `value` where the mask holds:  da = g where it does not"""
+    """a with `value` where the mask holds:  da = g with 0 where the mask holds"""
     node_name = "MaskedFillBackward0"
 
     @staticmethod
     def forward(ctx, a, mask, value):
-        ctx.keep = ~mask
+        ctx.save_for_backward(a._make_like(mask))  # saved as PyTorch does: freed after backward
         return np.where(mask, np.asarray(value, dtype=a._data.dtype), a._data)
 
     @staticmethod
     def backward(ctx, g):
-        return g * g._make_like(ctx.keep), None, None
+        mask, = ctx.saved_tensors
+        return MaskedFill.apply(g, mask._data, 0), None, None
 
 
-class Index(Function):
-    """a[key] for any key (ints, slices, None, Ellipsis, integer arrays, boolean masks):
-    da = g scattered back into zeros of a's shape, repeated indices adding up"""
-    node_name = "IndexBackward0"
+class MaskedFillTensor(Function):
+    """a with the value of a 0-d tensor v where the mask holds (PyTorch's masked_fill with a tensor value):
+    da = g with 0 where the mask holds,  dv = sum of g where it holds"""
+    node_name = "MaskedFillBackward1"
 
     @staticmethod
-    def forward(ctx, a, key):
-        ctx.shape, ctx.dtype, ctx.key = a._data.shape, a._data.dtype, key
-        out = a._data[key]
-        if _is_advanced(key):  # a new array, which numpy may lay out transposed (x[:, [2, 0, 1]]); PyTorch's
-            out = np.ascontiguousarray(out)  # is always contiguous, and a later .view() relies on that
+    def forward(ctx, a, mask, v):
+        ctx.save_for_backward(a._make_like(mask))  # freed after backward, as PyTorch's saved mask
+        return np.where(mask, v._data.astype(a._data.dtype), a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        mask, = ctx.saved_tensors
+        da = MaskedFill.apply(g, mask._data, 0) if ctx.needs_input_grad[0] else None
+        return da, None, (g[mask._data].sum() if ctx.needs_input_grad[2] else None)
+
+
+class Scatter(Function):
+    """a with src written at `index` along `dim` (PyTorch's scatter; the backward of max(dim) scatters):
+    da = g with 0 at the written places,  dsrc = g gathered at index"""
+    node_name = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = a._data.copy()
+        np.put_along_axis(out, index, src._data, axis=dim)
         return out
 
     @staticmethod
     def backward(ctx, g):
+        da = None
+        if ctx.needs_input_grad[0]:
+            da = Scatter.apply(g, ctx.dim, ctx.index, g._make_like(np.zeros(ctx.index.shape, g._data.dtype)))
+        dsrc = Gather.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return da, None, None, dsrc
+
+
+class Gather(Function):
+    """a's values at `index` along `dim` (PyTorch's gather):  da = zeros with g added at index"""
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.dim, ctx.index, ctx.shape = dim, index, a._data.shape
+        return np.take_along_axis(a._data, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        zeros = g._make_like(np.zeros(ctx.shape, g._data.dtype))
+        return Scatter.apply(zeros, ctx.dim, ctx.index, g), None, None  # (gather's indices never repeat here)
+
+
+class Index(Function):
+    """a[key] with integer arrays or boolean masks in the key (a copy):
+    da = g added into zeros of a's shape at key, repeated indices adding up"""
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.shape, ctx.key = a._data.shape, key
+        if ctx.needs_input_grad[0]:  # PyTorch saves the index tensors, so a second backward fails
+            ctx.save_for_backward(*(a._make_like(p) for p in _parts(key) if isinstance(p, np.ndarray)))
+        # numpy may lay the new array out transposed (x[:, [2, 0, 1]]); PyTorch's is always contiguous, and a
+        # later .view() relies on that
+        out = np.asarray(a._data[key])
+        return out if out.flags.c_contiguous else np.ascontiguousarray(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        _ = ctx.saved_tensors  # fails once backward has freed them
         return IndexAddInto.apply(g, ctx.key, ctx.shape), None
 
 
-class Select(Index):
+class Select(Function):
+    """a[key] for a key of ints, slices, None and ... (a view), named after the last op PyTorch applies for the
+    key (see index_op):  da = zeros of a's shape with g written at key"""
     node_name = "SelectBackward0"
     is_view = True
 
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.shape, ctx.key = a._data.shape, key
+        return a._data[key]
 
-class Slice(Index):
+    @staticmethod
+    def backward(ctx, g):
+        applied = applied_ops(ctx.key, ctx.shape)
+        if not applied:  # x[...]: the same elements
+            return g, None
+        return _INDEX_BACKWARD[applied[0]].apply(g, ctx.key, ctx.shape), None
+
+
+class Slice(Select):
     node_name = "SliceBackward0"
-    is_view = True
 
 
-class UnsqueezeIndex(Index):
+class UnsqueezeIndex(Select):
     node_name = "UnsqueezeBackward0"
-    is_view = True
+
+
+class Alias(Select):
+    """an index that keeps every element (x[...], x[:, :]): the same values, a new view"""
+    node_name = "AliasBackward0"
+
+
+class SelectBackward(Function):
+    """zeros(shape) with g written at a basic key (the backward of Select, Slice, ...; no place is written twice):
+    dg = grad[key]. Its node is named, as PyTorch's, after the first op PyTorch applies for the key."""
+    node_name = "SelectBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, key, shape):
+        ctx.key = key
+        out = np.zeros(shape, dtype=g._data.dtype)
+        out[key] = g._data
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.key], None, None
+
+
+class SliceBackward(SelectBackward):
+    node_name = "SliceBackwardBackward0"
+
+
+class UnsqueezeBackward(SelectBackward):
+    node_name = "SqueezeBackward1"  # x[None]'s backward is a squeeze
+
+
+_INDEX_BACKWARD = {Select: SelectBackward, Slice: SliceBackward, UnsqueezeIndex: UnsqueezeBackward}
+
+
+class AsStrided(Function):
+    """a view's values read out of its base at the given places (positions in the flattened base): the node a
+    view gets once its base (or another view of it) has changed in place (see minigrad/autograd/views.py):
+    dbase = zeros, g added at the places"""
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, base, places):
+        ctx.places, ctx.shape = places, base._data.shape
+        return base._data.reshape(-1)[places]
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexAddInto.apply(g, ctx.places, (int(np.prod(ctx.shape)),)).view(ctx.shape), None
 
 
 class IndexAddInto(Function):
     """zeros(shape) with g added at [key] (the backward of indexing):  dg = grad[key]"""
-    node_name = "IndexPutBackward0"
+    node_name = "IndexPutImplBackward0"
 
     @staticmethod
     def forward(ctx, g, key, shape):
@@ -317,36 +488,73 @@ class IndexAddInto(Function):
 
 
 class IndexPut(Function):
-    """a with a[key] = v, out of place (the in-place `a[key] = v` builds on it):
-    da = g with zeros at key,  dv = g[key]"""
-    node_name = "torch::autograd::CopySlices"
+    """a with a[key] = v, out of place (`a[mask] = v` writes its result into a):
+    da = g with 0 at key,  dv = g[key]"""
+    node_name = "IndexPutBackward0"
 
     @staticmethod
     def forward(ctx, a, v, key):
         ctx.key = key
         out = a._data.copy()
-        out[key] = v._data
+        value = v._data
+        while value.ndim and value.shape[0] == 1:  # PyTorch drops the value's leading 1s before broadcasting
+            value = value[0]
+        try:
+            out[key] = value
+        except (ValueError, TypeError):
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to "
+                               f"indexing result of shape {list(out[key].shape)}") from None
         return out
 
     @staticmethod
     def backward(ctx, g):
-        keep = np.ones(g.shape, dtype=bool)
-        keep[ctx.key] = False
-        return g * g._make_like(keep), g[ctx.key], None
+        zero = g._make_like(np.zeros((), dtype=g._data.dtype))
+        da = IndexPut.apply(g, zero, ctx.key) if ctx.needs_input_grad[0] else None
+        return da, (g[ctx.key] if ctx.needs_input_grad[1] else None), None
 
 
-def _is_advanced(key):
+def is_advanced(key):
     """Integer arrays or masks in the index: numpy copies instead of giving a view."""
-    return any(isinstance(p, (np.ndarray, list)) for p in (key if isinstance(key, tuple) else (key,)))
+    if type(key) is tuple:
+        return any(isinstance(p, (np.ndarray, list)) for p in key)
+    return isinstance(key, (np.ndarray, list))
 
 
-def index_op(key):
-    """The node PyTorch would show for a[key]: Select for ints, Slice for slices, Index for arrays."""
-    parts = key if isinstance(key, tuple) else (key,)
-    if _is_advanced(key):
+def _parts(key):
+    return key if isinstance(key, tuple) else (key,)
+
+
+def index_op(key, shape):
+    """The op (and node) PyTorch shows for a[key]: IndexBackward0 for integer arrays or masks (a copy);
+    otherwise the last op PyTorch applies for the key (a view), or AliasBackward0 when it applies none."""
+    if is_advanced(key):
         return Index
-    if any(isinstance(p, (int, np.integer)) for p in parts):
-        return Select
-    if any(p is None for p in parts):
-        return UnsqueezeIndex
-    return Slice
+    if isinstance(key, slice):  # a lone slice always slices, even x[:]
+        return Slice
+    applied = applied_ops(key, shape)
+    return applied[-1] if applied else Alias
+
+
+def _whole(part, size):
+    """A slice PyTorch skips: it keeps the whole dim, written as :, 0:, ::1 or with a stop past the end (a
+    negative start such as -2: on a dim of 2 still slices)."""
+    return part.start in (None, 0) and part.step in (None, 1) and (part.stop is None or part.stop >= size)
+
+
+def applied_ops(key, shape):
+    """The ops PyTorch applies for a basic key, left to right: an int selects, None unsqueezes, a slice slices
+    unless it keeps the whole dim."""
+    parts, applied, dim = _parts(key), [], 0
+    for part in parts:
+        if part is Ellipsis:
+            dim += len(shape) - sum(p is not None and p is not Ellipsis for p in parts)
+        elif part is None:
+            applied.append(UnsqueezeIndex)
+        elif isinstance(part, slice):
+            if not _whole(part, shape[dim] if dim < len(shape) else 0):
+                applied.append(Slice)
+            dim += 1
+        else:
+            applied.append(Select)
+            dim += 1
+    return applied
