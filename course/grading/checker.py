@@ -203,24 +203,26 @@ def show(value, width=90):
 
 
 # --------------------------------------------------------------------------------------- limits on the answer
+# Public for cases that run the learner's code beyond the answer call (e.g. methods of a class it returned):
+# `with time_limit_for(s), bounded_output(budget): ...`, catching TimeUp and OutputFlood.
 
-class _TimeUp(BaseException):
+class TimeUp(BaseException):
     """Raised into the learner's code when the time budget is spent (BaseException: `except Exception` in the
     learner's loop does not swallow it)."""
 
 
-class _OutputFlood(BaseException):
+class OutputFlood(BaseException):
     """Raised into the learner's code when it prints more than OUTPUT_LIMIT characters."""
 
 
 @contextlib.contextmanager
-def _time_limit(seconds):
+def time_limit_for(seconds):
     """Stop the code in the block after `seconds`. In the main thread on Unix (a Jupyter kernel, nbgrader) a
-    real-time timer raises _TimeUp between two Python bytecodes, and again every half second in case the code
+    real-time timer raises TimeUp between two Python bytecodes, and again every half second in case the code
     swallowed the first one; elsewhere (Windows, other threads) a trace function checks the clock at each line."""
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         def on_alarm(signum, frame):
-            raise _TimeUp
+            raise TimeUp
 
         previous = signal.signal(signal.SIGALRM, on_alarm)
         signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001), 0.5)
@@ -235,7 +237,7 @@ def _time_limit(seconds):
 
         def tracer(frame, event, arg):
             if time.monotonic() > deadline:
-                raise _TimeUp
+                raise TimeUp
             return tracer
         sys.settrace(tracer)
         try:
@@ -268,7 +270,7 @@ class _BoundedOutput(io.TextIOBase):
                 self.target.write("\n[... more printed output not shown]\n")
         budget["written"] += len(text)
         if budget["written"] > OUTPUT_LIMIT:
-            raise _OutputFlood
+            raise OutputFlood
         return len(text)
 
     def flush(self):
@@ -277,7 +279,9 @@ class _BoundedOutput(io.TextIOBase):
 
 
 @contextlib.contextmanager
-def _bounded_output(budget):
+def bounded_output(budget):
+    """Stop the code in the block with OutputFlood once it has printed more than OUTPUT_LIMIT characters in all
+    (`budget` is a dict {"written": 0, "lines": 0, "cut": False} shared by the calls of one check)."""
     with contextlib.redirect_stdout(_BoundedOutput(sys.stdout, budget)), \
             contextlib.redirect_stderr(_BoundedOutput(sys.stderr, budget)):
         yield
@@ -350,7 +354,7 @@ def _call(answer, case, budget):
     args = case.args() if callable(case.args) else case.args
     if case.before is not None:
         case.before()
-    with _bounded_output(budget), _engine_state_kept():
+    with bounded_output(budget), _engine_state_kept():
         return answer(*args, **case.kwargs)
 
 
@@ -387,13 +391,13 @@ def _run_check(exercise_id, answer):
         if case.label not in results:
             remaining = seconds - (time.monotonic() - start)
             try:
-                with _time_limit(remaining):
+                with time_limit_for(remaining):
                     results[case.label] = ("ok", _call(answer, case, budget))
-            except _TimeUp:
+            except TimeUp:
                 return Result(exercise_id, TIMEOUT, number - 1, total, line=(
                     f"{ICONS[TIMEOUT]} {head} stopped: {where} was still running after {seconds:g} s. Look for a "
                     "loop whose condition never changes."))
-            except _OutputFlood:
+            except OutputFlood:
                 return Result(exercise_id, OUTPUT, number - 1, total, line=(
                     f"{ICONS[OUTPUT]} {head} stopped: {where} printed more than {OUTPUT_LIMIT:,} characters "
                     "(a print inside a loop?). Remove the print and run again."))

@@ -372,11 +372,11 @@ class _Runner:
     def run(self, program, cls):
         start = time.monotonic()
         try:
-            with checker._time_limit(max(self.seconds - self.spent, 0.001)), checker._bounded_output(self.output):
+            with checker.time_limit_for(max(self.seconds - self.spent, 0.001)), checker.bounded_output(self.output):
                 return program(cls)
-        except checker._TimeUp:
+        except checker.TimeUp:
             return _Raised("stopped", f"stopped: still running after {self.seconds:g} s")
-        except checker._OutputFlood:
+        except checker.OutputFlood:
             return _Raised("stopped", f"stopped: printed more than {checker.OUTPUT_LIMIT:,} characters")
         except KeyboardInterrupt:
             raise
