@@ -229,3 +229,10 @@ def test_prod_with_zeros_differentiates_twice():
     g, = minigrad.autograd.grad(y.prod(1).sum(), [y], create_graph=True)
     g.sum().backward()
     assert repr(y.grad) == "tensor([[ 2.0000,  2.7500,  0.7500],\n        [-0.5000,  2.0000,  0.5000]])"
+
+
+def test_lerp_double_backward_multiplies_by_a_scalar():
+    x = minigrad.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    g, = minigrad.autograd.grad(minigrad.lerp(minigrad.tensor([1.0, 2.0, 3.0]), x, 0.25).sin().sum(), x,
+                                create_graph=True)
+    assert repr(g) == "tensor([ 0.1602,  0.0788, -0.2311], grad_fn=<MulBackward1>)"
