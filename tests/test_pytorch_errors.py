@@ -300,3 +300,13 @@ def test_no_numpy_warning_escapes_through_inf_and_nan():
         (z ** minigrad.tensor([0.3, -0.5])).backward(minigrad.ones(2, 2))
         minigrad.tensor([1.0, float("nan")]).var()
     assert [str(w.message) for w in caught] == []
+
+
+def test_version_error_names_a_cpp_node_whole():
+    a = minigrad.tensor(1.0, requires_grad=True)
+    b = a * 2
+    b.copy_(minigrad.tensor(3.0, requires_grad=True))
+    c = b * b
+    b.copy_(minigrad.tensor(4.0))
+    with pytest.raises(RuntimeError, match=r"which is output 0 of torch::autograd::CopyBackwards, is at version 2; "):
+        c.backward()

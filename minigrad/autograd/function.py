@@ -206,6 +206,8 @@ def _version_error(node, t, current, expected):
 
 def op_name(node_name):
     """How PyTorch's messages name the op behind a node: AddBackward0 -> Add, PowBackward1 -> Pow1."""
+    if "::" in node_name:  # a C++ node (torch::autograd::CopyBackwards, CopySlices): named whole
+        return node_name
     if node_name.endswith("Backward0"):
         return node_name[:-len("Backward0")]
     return node_name.replace("Backward", "")
