@@ -676,6 +676,8 @@ def _index_message(error, key, ndim):
     if used > ndim:
         return f"too many indices for tensor of dimension {ndim}"
     text = str(error)
+    if text.startswith("index ") and text.endswith(" with size 0") and sh.is_advanced(key):
+        return "index is out of bounds for dimension with size 0"  # PyTorch's text for an empty indexed dim
     if text.startswith("index ") and " is out of bounds for axis " in text and not sh.is_advanced(key):
         # PyTorch names the dim by the index's position in the key (an Ellipsis and a None count too)
         axis, position = int(text.split(" is out of bounds for axis ")[1].split()[0]), {}

@@ -203,6 +203,11 @@ CASES = {
                                 "Boolean value of Tensor with no values is ambiguous"),
     "int64 arange down with a step truncated to 0": (lambda t: t.arange(3, 2.5, 0.5, dtype=t.int64), "RuntimeError",
                                                      "upper bound and lower bound inconsistent with step sign"),
+    "expand of a bool tensor": (lambda t: t.ones(2, dtype=t.bool).expand(()), "RuntimeError",
+                                "expand(CPUBoolType{[2]}, size=[]): the number of sizes provided (0) must be greater "
+                                "or equal to the number of dimensions in the tensor (1)"),
+    "index tensor into an empty dim": (lambda t: t.tensor([[]])[:, t.tensor([0])], "IndexError",
+                                       "index is out of bounds for dimension with size 0"),
     # indexing and data
     "0-d tensor [0]": (lambda t: t.tensor(1.0)[0], "IndexError",
                        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "

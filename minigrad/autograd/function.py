@@ -215,7 +215,7 @@ def op_name(node_name):
 
 def _type_name(np_dtype):
     from .._dtype import from_numpy_dtype
-    return from_numpy_dtype(np_dtype)._type_name
+    return from_numpy_dtype(np_dtype)._legacy_name  # torch.FloatTensor, ..., but CPUBoolType for bool
 
 
 def next_seq():

@@ -293,7 +293,7 @@ class Pow(Function):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         e = ctx.exponent
-        if e == 0:  # d/da a**0 is 0 everywhere, also at a = 0 where e * a**-1 would be nan
+        if e == 0 and not isinstance(e, bool):  # d/da a**0 is 0, also at a = 0 (PyTorch: a bool False is not 0.)
             return _zeros_like(g), None
         return g * (e * a ** (e - 1)), None
 
