@@ -460,8 +460,8 @@ class Tensor(TensorMath):
     # ---- indexing ----
     def __getitem__(self, key):
         key = _index_key(key)
-        op = sh.index_op(key, self._data.shape)
         try:
+            op = sh.index_op(key, self._data.shape)
             return op.apply(self, key if op is sh.Index else _keep_view(key))
         except IndexError as error:
             raise IndexError(_index_message(error, key, self._data.ndim)) from None

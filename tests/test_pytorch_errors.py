@@ -315,3 +315,15 @@ def test_version_error_names_a_cpp_node_whole():
     b.copy_(minigrad.tensor(4.0))
     with pytest.raises(RuntimeError, match=r"which is output 0 of torch::autograd::CopyBackwards, is at version 2; "):
         c.backward()
+
+
+def test_index_errors_on_a_0d_tensor_with_an_ellipsis():
+    with pytest.raises(IndexError, match=r"^too many indices for tensor of dimension 0$"):
+        minigrad.tensor(-1.5)[..., 0:2]
+
+
+def test_index_put_shape_mismatch_names_the_value_without_its_leading_ones():
+    x = minigrad.rand(2)
+    with pytest.raises(RuntimeError, match=r"^shape mismatch: value tensor of shape \[3\] cannot be broadcast to "
+                                           r"indexing result of shape \[1\]$"):
+        x[[-1]] = minigrad.tensor([[2.0, 1.26, -float("inf")]])
