@@ -7,15 +7,16 @@ import numpy as np
 class dtype:
     """A tensor element type; prints like torch (`torch.float32`) so lesson output matches PyTorch."""
 
-    __slots__ = ("name", "numpy", "is_floating_point", "itemsize", "_type_name", "_short")
+    __slots__ = ("name", "numpy", "is_floating_point", "itemsize", "_type_name", "_short", "_legacy_name")
 
     def __init__(self, name, np_dtype, type_name, short):
         self.name = name
         self.numpy = np.dtype(np_dtype)
         self.is_floating_point = self.numpy.kind == "f"
         self.itemsize = self.numpy.itemsize
-        self._type_name = type_name  # as in `t.type()` and in version-counter errors
+        self._type_name = type_name  # as in `t.type()`
         self._short = short  # as in "could not infer output dtype ... Got: Long"
+        self._legacy_name = type_name  # as in version-counter and expand errors
 
     def __repr__(self):
         return f"torch.{self.name}"
@@ -30,6 +31,7 @@ float16 = dtype("float16", np.float16, "torch.HalfTensor", "Half")
 int64 = dtype("int64", np.int64, "torch.LongTensor", "Long")
 int32 = dtype("int32", np.int32, "torch.IntTensor", "Int")
 bool = dtype("bool", np.bool_, "torch.BoolTensor", "Bool")  # noqa: A001 - torch's name
+bool._legacy_name = "CPUBoolType"  # how PyTorch's messages name a bool tensor's type (.type() says BoolTensor)
 float = float32  # noqa: A001
 double = float64
 half = float16

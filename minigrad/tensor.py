@@ -9,23 +9,16 @@ import weakref
 
 import numpy as np
 
-from . import _dtype, tensor_math
+from . import _dtype, _random, tensor_math
+from . import _messages as msg
 from ._printing import dtype_suffix, format_tensor
-from .autograd import function as _function
-from .autograd import views
+from .autograd import backward as autograd_backward
+from .autograd import forward_ad, views
 from .autograd.function import AccumulateGrad, add_hook
 from .autograd.grad_mode import state
 from .ops import misc
 from .ops import shape as sh
 from .tensor_math import TensorMath, _as_tensor, _from_data
-
-NON_LEAF_GRAD_WARNING = (
-    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
-    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
-    "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
-    "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
-LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
-VIEW_INPLACE_ERROR = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 
 
 class _VersionCounter:
@@ -96,18 +89,16 @@ class Tensor(TensorMath):
     @requires_grad.setter
     def requires_grad(self, value):
         if self.grad_fn is not None:
-            raise RuntimeError("you can only change requires_grad flags of leaf variables." + (
-                "" if value else " If you want to use a computed variable in a subgraph that doesn't require "
-                "differentiation use var_no_grad = var.detach()."))
+            raise RuntimeError(msg.REQUIRES_GRAD_NON_LEAF + ("" if value else msg.REQUIRES_GRAD_NON_LEAF_HINT))
         if value and self._data.dtype.kind != "f":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError(msg.REQUIRES_GRAD_NOT_FLOAT)
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self._data.dtype.kind != "f":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            raise RuntimeError(msg.REQUIRES_GRAD__NOT_FLOAT)
         if requires_grad and self._inference and not state.inference:
-            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
+            raise RuntimeError(msg.REQUIRES_GRAD_INFERENCE)
         self.requires_grad = requires_grad
         return self
 
@@ -118,26 +109,18 @@ class Tensor(TensorMath):
     @property
     def grad(self):
         if (self._grad_fn if self._base is None else self.grad_fn) is not None and not self._retains_grad:
-            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            warnings.warn(msg.NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
-                                f"{type(value).__name__}")
+                raise TypeError(msg.grad_not_a_tensor(type(value).__name__))
             if value.shape != self.shape:
-                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
-                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
-                                   "the same size")
+                raise RuntimeError(msg.grad_wrong_size(value.shape, self.shape))
             if value.dtype is not self.dtype:
-                raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_c_name(value.dtype)}' to a tensor with "
-                    f"grad_dtype '{self.dtype._short}'. The gradient must match the tensor's grad_dtype (defaults "
-                    "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, "
-                    "or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
-                    "its gradient may break downstream systems that assume they match.")
+                raise RuntimeError(msg.grad_wrong_dtype(_c_name(value.dtype), self.dtype._short))
         self._grad = value
 
     @property
@@ -147,7 +130,7 @@ class Tensor(TensorMath):
     def retain_grad(self):
         """Keep this non-leaf tensor's gradient in .grad after backward (leaves keep theirs anyway)."""
         if not self._requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            raise RuntimeError(msg.RETAIN_GRAD_NO_GRAD)
         if self.grad_fn is None or self._retains_grad:
             return
         node = self.grad_fn
@@ -159,7 +142,7 @@ class Tensor(TensorMath):
     def register_hook(self, hook):
         """hook(grad) runs when this tensor's gradient is computed; returning a tensor replaces it."""
         if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+            raise RuntimeError(msg.HOOK_NO_GRAD)
         if self.grad_fn is None:
             if self._hooks is None:
                 self._hooks = {}
@@ -172,14 +155,14 @@ class Tensor(TensorMath):
     def register_post_accumulate_grad_hook(self, hook):
         """hook(tensor) runs after a leaf's .grad has been updated."""
         if self.grad_fn is not None:
-            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+            raise RuntimeError(msg.POST_ACCUMULATE_HOOK_NON_LEAF)
         if self._post_accumulate_hooks is None:
             self._post_accumulate_hooks = {}
         return add_hook(self._post_accumulate_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor w.r.t. the graph leaves and accumulate it into their .grad."""
-        _function.autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def _set_history(self, node, output_nr):
         """After an in-place op this tensor is output `output_nr` of `node`; retain_grad() follows it there (hooks
@@ -285,11 +268,7 @@ class Tensor(TensorMath):
 
     def detach_(self):
         if self._base is not None:
-            raise RuntimeError(
-                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
-                "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
-                "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
-                "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+            raise RuntimeError(msg.DETACH_VIEW_INPLACE)
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -305,7 +284,7 @@ class Tensor(TensorMath):
 
     def numpy(self, force=False):
         if self._requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+            raise RuntimeError(msg.NUMPY_REQUIRES_GRAD)
         return self._data
 
     def __array__(self, dtype=None, copy=None):
@@ -460,8 +439,8 @@ class Tensor(TensorMath):
     # ---- indexing ----
     def __getitem__(self, key):
         key = _index_key(key)
-        op = sh.index_op(key, self._data.shape)
         try:
+            op = sh.index_op(key, self._data.shape)
             return op.apply(self, key if op is sh.Index else _keep_view(key))
         except IndexError as error:
             raise IndexError(_index_message(error, key, self._data.ndim)) from None
@@ -486,16 +465,14 @@ class Tensor(TensorMath):
         """PyTorch's checks before an in-place op; `records`: autograd will record it (grad mode is on and this
         tensor or an operand requires grad)."""
         if self._inference and not state.inference:
-            raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make "
-                               "a clone to get a normal tensor before doing inplace update.See "
-                               "https://github.com/pytorch/rfcs/pull/17 for more details.")
+            raise RuntimeError(msg.INFERENCE_INPLACE)
         if records:
             if self._base is not None:
                 views.check_view_rebase(self, indirect=False)
                 if self._base._requires_grad and self._base._grad_fn is None:
-                    raise RuntimeError(VIEW_INPLACE_ERROR)
+                    raise RuntimeError(msg.VIEW_OF_LEAF_INPLACE)
             elif self._requires_grad and self._grad_fn is None:
-                raise RuntimeError(LEAF_INPLACE_ERROR)
+                raise RuntimeError(msg.LEAF_INPLACE)
 
     def _inplace(self, op, *args, same_value_everywhere=False):
         records = state.grad_enabled and (self.requires_grad or any(
@@ -506,8 +483,7 @@ class Tensor(TensorMath):
                 _check_partial_overlap(self._data, a._data)
         if not same_value_everywhere and self._data.size and any(stride == 0 and n > 1 for stride, n in zip(
                 self._data.strides, self._data.shape)):  # (numpy gives an empty array zero strides)
-            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                               "single memory location. Please clone() the tensor before performing the operation.")
+            raise RuntimeError(msg.WRITE_TO_SHARED_ELEMENTS)
         # the op may save its input: give it a copy of the old values, as PyTorch saves `original_self`
         result = op(self._snapshot() if records else self, *args)
         return self._write_result(result)
@@ -527,8 +503,7 @@ class Tensor(TensorMath):
             else:
                 self._set_history(result._grad_fn, result._output_nr)
         if result._tangent is not None:  # forward AD: the tangent moves along with the values
-            from .autograd.forward_ad import _set_tangent
-            _set_tangent(self, result._tangent)
+            forward_ad.set_tangent(self, result._tangent)
         return self
 
     def add_(self, other, alpha=1):
@@ -574,14 +549,12 @@ class Tensor(TensorMath):
         return self._inplace(misc.Fill.apply, value, same_value_everywhere=True)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
-        from . import _random
         self._check_inplace(state.grad_enabled and self.requires_grad)
         _random.uniform_(self._data, a, b, generator=generator)
         self._bump_version()
         return self
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
-        from . import _random
         self._check_inplace(state.grad_enabled and self.requires_grad)
         _random.normal_(self._data, mean, std, generator=generator)
         self._bump_version()
@@ -589,8 +562,7 @@ class Tensor(TensorMath):
 
 
 _new_tensor = object.__new__
-_function.Tensor = Tensor  # Function.apply wraps arrays in Tensors; the modules import each other
-tensor_math.Tensor = Tensor
+tensor_math.Tensor = Tensor  # (tensor_math still receives the class here; being replaced by a plain import)
 
 
 def to_dtype(args, kwargs):
@@ -622,8 +594,7 @@ def _check_partial_overlap(out, arg):
         return
     start_out, start_arg = (a.__array_interface__["data"][0] for a in (out, arg))
     if (start_out, out.nbytes) != (start_arg, arg.nbytes):
-        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
-                           "to a single memory location. Please clone() the tensor before performing the operation.")
+        raise RuntimeError(msg.PARTIAL_OVERLAP)
 
 
 def _check_copy_overlap(out, src):
@@ -636,8 +607,7 @@ def _check_copy_overlap(out, src):
     same = (out.__array_interface__["data"][0] == src.__array_interface__["data"][0] and out.shape == src.shape
             and out.strides == src.strides)
     if not same:
-        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
-                           "to a single memory location. Please clone() the tensor before performing the operation.")
+        raise RuntimeError(msg.PARTIAL_OVERLAP)
 
 
 def _c_name(d):
@@ -676,6 +646,8 @@ def _index_message(error, key, ndim):
     if used > ndim:
         return f"too many indices for tensor of dimension {ndim}"
     text = str(error)
+    if text.startswith("index ") and text.endswith(" with size 0") and sh.is_advanced(key):
+        return "index is out of bounds for dimension with size 0"  # PyTorch's text for an empty indexed dim
     if text.startswith("index ") and " is out of bounds for axis " in text and not sh.is_advanced(key):
         # PyTorch names the dim by the index's position in the key (an Ellipsis and a None count too)
         axis, position = int(text.split(" is out of bounds for axis ")[1].split()[0]), {}

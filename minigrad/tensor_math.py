@@ -669,7 +669,7 @@ def _arg_extreme(fn, t, dim, keepdim):
 def _check_expand(t, shape):
     """expand's sizes checked with PyTorch's messages (numpy's broadcast error names no dimension)."""
     if len(shape) < t.ndim:
-        raise RuntimeError(f"expand({t.dtype._type_name}{{{list(t.shape)}}}, size={list(shape)}): the number of "
+        raise RuntimeError(f"expand({t.dtype._legacy_name}{{{list(t.shape)}}}, size={list(shape)}): the number of "
                            f"sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in the "
                            f"tensor ({t.ndim})")
     offset = len(shape) - t.ndim

@@ -61,3 +61,17 @@ def test_views_of_a_saved_gradient_are_not_taken_over():
     (w.t() * 3).sum().backward()
     assert seen[0].tolist() == [[3.0, 3.0], [3.0, 3.0]]
     assert w.grad.tolist() == [[6.0, 6.0], [6.0, 6.0]]
+
+
+def test_a_gradient_nobody_else_holds_becomes_grad_without_a_copy():
+    """The other side of the rule: the engine's own fresh gradient is kept, not copied (what PyTorch does too)."""
+    w = torch.ones(3, requires_grad=True)
+    y = w * 2.0
+    seen = []  # the memory address of the gradient MulBackward0 computes for w (an int: the test holds no tensor)
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: seen.append(grad_inputs[0].data_ptr()))
+    y.sum().backward()
+    assert w.grad.data_ptr() == seen[0]
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(4, 3)  # the weight's gradient is a transposed view of a product nobody else holds
+    layer(torch.randn(5, 4)).sum().backward()
+    assert not layer.weight.grad.numpy().flags.owndata

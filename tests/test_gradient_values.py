@@ -49,6 +49,7 @@ CASES = {
     "inf-norm": (lambda t, x: x.norm(p=float("inf")), ([0.0, 3.0, -3.0],), ["tensor([-0., -1.,  1.])"]),
     "1.5-norm": (lambda t, x: x.norm(p=1.5), ([0.0, 3.0, -3.0],), ["tensor([-0.0000, -1.5874,  1.5874])"]),
     "prod with a zero": (lambda t, x: x.prod(), ([0.0, 3.0, -3.0],), ["tensor([18.,  0., -0.])"]),
+    "x ** False is not x ** 0": (lambda t, x: x ** False, ([-0.78, 0.0],), ["tensor([0., nan])"]),
     "prod with two zeros": (lambda t, x: x.prod(), ([0.0, 3.0, -3.0, 0.0],), ["tensor([0., 0., 0., 0.])"]),
     "lerp": (lambda t, a, b: t.lerp(a, b, 0.75), ([1.0, 2.0], [3.0, 5.0]),
              ["tensor([-0.5000, -0.5000])", "tensor([-1.5000, -1.5000])"]),
@@ -229,3 +230,16 @@ def test_prod_with_zeros_differentiates_twice():
     g, = minigrad.autograd.grad(y.prod(1).sum(), [y], create_graph=True)
     g.sum().backward()
     assert repr(y.grad) == "tensor([[ 2.0000,  2.7500,  0.7500],\n        [-0.5000,  2.0000,  0.5000]])"
+
+
+def test_lerp_double_backward_multiplies_by_a_scalar():
+    x = minigrad.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    g, = minigrad.autograd.grad(minigrad.lerp(minigrad.tensor([1.0, 2.0, 3.0]), x, 0.25).sin().sum(), x,
+                                create_graph=True)
+    assert repr(g) == "tensor([ 0.1602,  0.0788, -0.2311], grad_fn=<MulBackward1>)"
+
+
+def test_mean_of_an_empty_loss_backward():
+    x = minigrad.tensor([], requires_grad=True)
+    minigrad.nn.functional.binary_cross_entropy_with_logits(x, minigrad.rand(0)).mean().backward()
+    assert repr(x.grad) == "tensor([])"

@@ -203,6 +203,11 @@ CASES = {
                                 "Boolean value of Tensor with no values is ambiguous"),
     "int64 arange down with a step truncated to 0": (lambda t: t.arange(3, 2.5, 0.5, dtype=t.int64), "RuntimeError",
                                                      "upper bound and lower bound inconsistent with step sign"),
+    "expand of a bool tensor": (lambda t: t.ones(2, dtype=t.bool).expand(()), "RuntimeError",
+                                "expand(CPUBoolType{[2]}, size=[]): the number of sizes provided (0) must be greater "
+                                "or equal to the number of dimensions in the tensor (1)"),
+    "index tensor into an empty dim": (lambda t: t.tensor([[]])[:, t.tensor([0])], "IndexError",
+                                       "index is out of bounds for dimension with size 0"),
     # indexing and data
     "0-d tensor [0]": (lambda t: t.tensor(1.0)[0], "IndexError",
                        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
@@ -300,3 +305,25 @@ def test_no_numpy_warning_escapes_through_inf_and_nan():
         (z ** minigrad.tensor([0.3, -0.5])).backward(minigrad.ones(2, 2))
         minigrad.tensor([1.0, float("nan")]).var()
     assert [str(w.message) for w in caught] == []
+
+
+def test_version_error_names_a_cpp_node_whole():
+    a = minigrad.tensor(1.0, requires_grad=True)
+    b = a * 2
+    b.copy_(minigrad.tensor(3.0, requires_grad=True))
+    c = b * b
+    b.copy_(minigrad.tensor(4.0))
+    with pytest.raises(RuntimeError, match=r"which is output 0 of torch::autograd::CopyBackwards, is at version 2; "):
+        c.backward()
+
+
+def test_index_errors_on_a_0d_tensor_with_an_ellipsis():
+    with pytest.raises(IndexError, match=r"^too many indices for tensor of dimension 0$"):
+        minigrad.tensor(-1.5)[..., 0:2]
+
+
+def test_index_put_shape_mismatch_names_the_value_without_its_leading_ones():
+    x = minigrad.rand(2)
+    with pytest.raises(RuntimeError, match=r"^shape mismatch: value tensor of shape \[3\] cannot be broadcast to "
+                                           r"indexing result of shape \[1\]$"):
+        x[[-1]] = minigrad.tensor([[2.0, 1.26, -float("inf")]])

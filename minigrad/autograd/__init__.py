@@ -2,8 +2,8 @@
 import numpy as np
 
 from . import function, grad_mode
-from .engine import run_backward
-from .function import Function, once_differentiable
+from .engine import accumulate_retained, run_backward
+from .function import Function, once_differentiable, wrap
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -23,14 +23,14 @@ def _as_tuple(value):
         return None
     if isinstance(value, (list, tuple)):
         return tuple(value)
-    if not isinstance(value, function.Tensor):  # PyTorch calls tuple() on anything that is not a tensor
+    if not function.is_tensor(value):  # PyTorch calls tuple() on anything that is not a tensor
         raise TypeError(f"'{type(value).__name__}' object is not iterable")
     return (value,)
 
 
 def _roots_and_seeds(outputs, grad_outputs, name="grad_output"):
     """The start of backward: each output's edge, and its seed gradient (ones for a one-element output)."""
-    Tensor = function.Tensor  # noqa: N806 - the class, under its own name
+    Tensor = function.tensor_class()  # noqa: N806 - the class, under its own name
     roots, seeds = [], []
     grad_outputs = grad_outputs if grad_outputs is not None else (None,) * len(outputs)
     for g in grad_outputs[:len(outputs)]:
@@ -46,7 +46,7 @@ def _roots_and_seeds(outputs, grad_outputs, name="grad_output"):
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._make(np.ones(out._data.shape, out._data.dtype))
+            g = wrap(np.ones(out._data.shape, out._data.dtype))
         else:
             if g.shape != out.shape:
                 raise RuntimeError(f"Mismatch in shape: {name}[{i}] has a shape of {g.shape} and output[{i}] has "
@@ -70,13 +70,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         targets = {t._edge() for t in inputs}
     captured = run_backward(roots, seeds, retain_graph, create_graph, targets=targets)
     if inputs:  # a non-leaf listed in inputs gets its gradient in .grad, as PyTorch does
-        from .engine import _accumulate_retained
         for t in inputs:
             if t.grad_fn is not None and captured.get(t._edge()) is not None:
-                _accumulate_retained(t, captured[t._edge()])
-
-
-function.autograd_backward = backward  # Tensor.backward calls it (tensor.py cannot import this package)
+                accumulate_retained(t, captured[t._edge()])
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
@@ -105,8 +101,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
                                    "graph. Set allow_unused=True if this is the desired behavior.")
             if materialize_grads:
-                from .. import zeros_like
-                g = zeros_like(t)
+                g = wrap(np.zeros(t._data.shape, t._data.dtype))
         result.append(g)  # as the engine left it (without create_graph it has no graph; it may be a view)
     return dict(zip(names, result)) if names is not None else tuple(result)
 

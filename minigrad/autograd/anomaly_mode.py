@@ -10,23 +10,25 @@ import sys
 import traceback
 import warnings
 
-from . import engine, function
+import numpy as np
+
+from .. import _messages as msg
+from . import function
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # minigrad/
-_VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
-                 "torch.autograd.set_detect_anomaly(True, check_nan=False).")
-_ANOMALY_VERSION_HINT = ("Hint: the backtrace further above shows the operation that failed to compute its gradient. "
-                         "The variable in question was changed in there or anywhere later. Good luck!")
+
+enabled = False  # read by the engine before each node's backward
+check_nan = True
 
 
 def is_anomaly_enabled():
-    return engine.anomaly["enabled"]
+    return enabled
 
 
 def is_anomaly_check_nan_enabled():
-    return engine.anomaly["check_nan"]
+    return check_nan
 
 
 class detect_anomaly:
@@ -36,8 +38,7 @@ class detect_anomaly:
         self.prev = is_anomaly_enabled()
         self.check_nan = check_nan
         self.prev_check_nan = is_anomaly_check_nan_enabled()
-        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
-                      "enabled for debugging.", UserWarning, stacklevel=2)
+        warnings.warn(msg.ANOMALY_ENABLED, UserWarning, stacklevel=2)
 
     def __enter__(self):
         _set_anomaly(True, self.check_nan)
@@ -63,9 +64,9 @@ class set_detect_anomaly:
         return False
 
 
-def _set_anomaly(mode, check_nan):
-    engine.anomaly["enabled"] = bool(mode)
-    engine.anomaly["check_nan"] = bool(check_nan)
+def _set_anomaly(mode, nan_check):
+    global enabled, check_nan
+    enabled, check_nan = bool(mode), bool(nan_check)
     observing = _record_forward_trace in function.forward_observers
     if mode and not observing:
         function.forward_observers.append(_record_forward_trace)
@@ -87,18 +88,25 @@ def checked_backward(node, grads):
     """node's backward in anomaly mode: nan check, and the forward traceback when anything fails."""
     try:
         grads_in = node.apply_backward(grads)
-        if engine.anomaly["check_nan"]:
-            engine._check_nan(node, grads_in)
+        if check_nan:
+            _check_nan(node, grads_in)
         return grads_in
     except Exception as error:
         trace = node.__dict__.get("_forward_trace")
         if trace is not None:
-            warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
-                          f"{trace}", UserWarning, stacklevel=_first_frame_outside_minigrad())
+            warnings.warn(msg.anomaly_forward_trace(node.name(), trace), UserWarning,
+                          stacklevel=_first_frame_outside_minigrad())
         message = str(error)
-        if isinstance(error, RuntimeError) and message.endswith(_VERSION_HINT):
-            raise RuntimeError(message[: -len(_VERSION_HINT)] + _ANOMALY_VERSION_HINT) from None
+        if isinstance(error, RuntimeError) and message.endswith(msg.VERSION_HINT):
+            raise RuntimeError(message[: -len(msg.VERSION_HINT)] + msg.ANOMALY_VERSION_HINT) from None
         raise
+
+
+def _check_nan(node, grads_in):
+    for i, position in enumerate(node._arg_pos):  # numbered like next_functions, as in PyTorch
+        g = grads_in[position]
+        if g is not None and np.isnan(g._data).any():
+            raise RuntimeError(msg.nan_in_gradient(node.name(), i))
 
 
 def _first_frame_outside_minigrad():

@@ -1,55 +1,31 @@
-"""The backward pass.
+"""The backward pass: lesson 03's algorithm, in `run_backward`.
 
-1. Plan: walk the graph from the roots (an explicit stack, no recursion) and count, for every node,
-   how many edges lead into it. With `targets`, keep only the nodes on a path to a target.
-2. Run: a node is ready once every edge into it has delivered; ready nodes run latest-created first
-   (a heap keyed by creation order, as PyTorch's engine does), so the order is deterministic.
-   Each node turns the gradients of its outputs into gradients of its inputs (local derivative x
-   incoming gradient); `unbroadcast` sums them back to each input's shape; fan-in adds them up.
-3. Gradients live in `buffers`, a dict local to the call. `.grad` is written only by AccumulateGrad
-   (leaves that require grad) and for tensors that called retain_grad(). A leaf's first gradient is
-   kept without a copy when nobody else can see it (`_owned`), then accumulated in place.
-Python's cyclic garbage collector is paused during the pass: it makes many short-lived objects and
-no cycles, and on a 100,000-node graph the collector's sweeps would make backward slower than linear.
+1. Count, for every node reachable from the roots, how many edges lead into it (explicit stack, no recursion).
+2. Seed: each root gets its gradient (ones for a scalar `loss.backward()`).
+3. A node is ready once every edge into it has delivered; ready nodes run latest-created first (a heap keyed by
+   creation order, as PyTorch's engine does), so the order is deterministic.
+4. Each node's backward turns the gradients of its outputs into gradients of its inputs.
+5. `unbroadcast` sums a gradient back to the shape its input had; 6. at fan-in, gradients add up (`_add`).
+7. At a leaf, AccumulateGrad adds the gradient into `.grad` (`_accumulate`).
+8. After a node has run, what its forward saved is freed (unless retain_graph).
+
+Gradients live in `buffers`, a dict local to the call; `.grad` is written only for leaves that require grad and
+for tensors that called retain_grad(). Hooks, anomaly mode and the teaching tools' observers hook in through the
+helpers below, so the loop itself stays the algorithm.
 """
+import contextlib
 import gc
 import heapq
 import sys
 
-import numpy as np
-
-from ..ops import misc
-from .function import AccumulateGrad, zeros_for
+from .. import _messages as msg
+from ..ops.misc import CopyBackwards
+from . import anomaly_mode
+from .function import AccumulateGrad, wrap, zeros_for
 from .grad_mode import state
 
 observers = []  # callables(node, grad_outputs, grad_inputs): teaching tools watch each step here
 leaf_observers = []  # callables(accumulate_node, grad, grad_before, grad_after)
-anomaly = {"enabled": False, "check_nan": True}
-
-
-def unbroadcast(grad, shape, node=None, index=0):
-    """Sum a broadcast gradient back to `shape`, as PyTorch's sum_to: over the leading extra dims and the dims
-    that were 1 (keeping them), then a view without the leading dims."""
-    gshape = grad._data.shape
-    if gshape == shape:
-        return grad
-    extra = len(gshape) - len(shape)
-    if extra < 0 or any(n != 1 and n != gshape[extra + i] for i, n in enumerate(shape)):
-        raise RuntimeError(f"Function {node.name() if node else 'backward'} returned an invalid gradient at index "
-                           f"{index} - got {list(gshape)} but expected shape compatible with {list(shape)}")
-    if not shape:
-        return grad.sum()
-    leading = tuple(range(extra))
-    stretched = tuple(extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
-    if not stretched and not grad._requires_grad:  # the common case (a bias): one sum, already of the right shape
-        return grad.sum(dim=leading)
-    if leading or stretched:
-        grad = grad.sum(dim=leading + stretched, keepdim=True)
-    if not extra:
-        return grad
-    if grad._requires_grad:  # create_graph: the view is recorded (ViewBackward0), as in PyTorch
-        return grad.view(shape)
-    return type(grad)._make(grad._data.reshape(shape))  # nothing to record: a plain reshape of the new sum
 
 
 def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture=False):
@@ -59,76 +35,66 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
     path to a target run. With capture=True the gradients arriving at the targets are returned
     (autograd.grad) and no AccumulateGrad runs; otherwise leaves accumulate as usual.
     """
-    target_nodes = None if targets is None else {node for node, _ in targets}
-    deps, runs = _plan([node for node, _ in roots], target_nodes, capture)
-    buffers = {}
+    # 1. count the edges into each node; `runs`: the nodes whose backward runs (None: all of them)
+    deps, runs = _dependencies([node for node, _ in roots], targets, capture)
+    # 2. seed the roots
+    buffers = {}  # node -> the gradients of its outputs, summed as they arrive
     for (node, nr), seed in zip(roots, seeds):
-        _add(buffers, node, nr, seed, create_graph)
-    ready = []
+        _add(buffers, node, nr, seed)
+    ready = []  # a heap of (-creation order, node): the latest-created ready node comes out first
     for node in dict.fromkeys(node for node, _ in roots):
-        if deps.get(node, 0) == 0:  # (a root that leads to no target is not in deps: it is popped and skipped)
+        if deps.get(node) == 0:  # (a root that leads to no target is not in deps at all)
             heapq.heappush(ready, (-node._seq, node))
     captured = {}
-    was_enabled = state.grad_enabled
+    grad_mode = state.grad_enabled
     state.grad_enabled = create_graph  # backward formulas record a graph only for create_graph
-    collecting = gc.isenabled()
-    gc.disable()  # the pass makes many short-lived objects and no cycles: collecting midway only costs time
     try:
-        while ready:
-            node = heapq.heappop(ready)[1]
-            grads = buffers.pop(node, None)
-            if grads is not None and (node._tensor_prehooks or node._retained or type(node) is AccumulateGrad):
-                grads = _tensor_prehooks(node, grads)
-            if target_nodes is not None:
-                if node in target_nodes:
-                    for slot_node, nr in targets:
-                        if slot_node is node:
-                            captured[(node, nr)] = grads[nr] if grads is not None else None
-                if node not in runs:
+        with _cyclic_gc_paused():
+            while ready:
+                # 3. the next ready node, with its gradients (and its tensors' hooks and retain_grad applied)
+                node = heapq.heappop(ready)[1]
+                grads = buffers.pop(node, None)  # None: no gradient reached it (an unused output)
+                if grads is not None and (node._tensor_prehooks or node._retained):
+                    grads = _tensor_prehooks(node, grads)
+                if targets is not None:
+                    _capture(node, grads, targets, captured)
+                    if node not in runs:
+                        continue
+                # 7. a leaf: accumulate into .grad
+                if type(node) is AccumulateGrad:
+                    if grads is not None and grads[0] is not None:
+                        _leaf_step(node, grads, create_graph)
                     continue
-            if type(node) is AccumulateGrad:
-                if grads is not None and grads[0] is not None:
-                    _leaf_step(node, grads, create_graph)
-                continue
-            grads_in = None
-            if grads is not None:
-                if (node._prehooks or node._hooks or observers or anomaly["enabled"]
-                        or node._outputs_meta is not None):
-                    grads_in = _run_node(node, grads)
-                else:  # the common case, kept short: no hooks, no observers, one output
-                    grads_in = node.apply_backward(grads)
-            arg_pos, metas = node._arg_pos, node._input_meta
-            for j, (child, nr) in enumerate(node.next_functions):
-                if child is None or child not in deps:
-                    continue
-                grad = grads_in[arg_pos[j]] if grads_in is not None else None
-                if grad is not None:
-                    shape, dtype = metas[j]
-                    if grad._data.shape != shape or grad._data.dtype != dtype:
-                        grad = _reduce(node, j, grad)
-                    slots = buffers.get(child)
-                    if slots is None and child._outputs_meta is None:
-                        buffers[child] = [grad]
-                    else:
-                        _add(buffers, child, nr, grad, create_graph)
-                count = deps[child] - 1
-                deps[child] = count
-                if count == 0:
-                    heapq.heappush(ready, (-child._seq, child))
-            grads = grads_in = grad = None  # hold no gradient past its node: a leaf may then keep it (_owned)
-            if not retain_graph:
-                node.release()
+                # 4. the node's backward: one gradient per input (None where there is none)
+                grads_in = _call_backward(node, grads) if grads is not None else None
+                for j, (child, nr) in enumerate(node.next_functions):
+                    if child is None or child not in deps:  # an input without a gradient, or off every path
+                        continue
+                    grad = grads_in[node._arg_pos[j]] if grads_in is not None else None
+                    if grad is not None:
+                        # 5. back to the input's shape (and dtype), 6. summed with what else reached that input
+                        shape, dtype = node._input_meta[j]
+                        if grad._data.shape != shape or grad._data.dtype != dtype:
+                            grad = _to_input(grad, node, j)
+                        _add(buffers, child, nr, grad)
+                    deps[child] -= 1
+                    if deps[child] == 0:
+                        heapq.heappush(ready, (-child._seq, child))
+                # 8. free what forward saved for this node
+                if not retain_graph:
+                    node.release()
+                grads = grads_in = grad = None  # hold no gradient past its node (see _keeps_without_copy)
     finally:
-        state.grad_enabled = was_enabled
-        if collecting:
-            gc.enable()
+        state.grad_enabled = grad_mode
     return captured
 
 
-def _plan(roots, target_nodes, capture):
+# ---- 1. planning ----
+
+def _dependencies(roots, targets, capture):
     """How many edges lead into each node to visit (a node runs when all have delivered), and which nodes'
     backward must run (None: all of them)."""
-    if target_nodes is None:  # plain backward: every node reachable from the roots runs
+    if targets is None:  # plain backward: every node reachable from the roots runs
         deps = dict.fromkeys(roots, 0)
         stack = list(deps)
         while stack:
@@ -141,6 +107,11 @@ def _plan(roots, target_nodes, capture):
                     deps[child] = 1
                     stack.append(child)
         return deps, None
+    return _dependencies_towards(roots, {node for node, _ in targets}, capture)
+
+
+def _dependencies_towards(roots, target_nodes, capture):
+    """_dependencies when only the paths to `target_nodes` matter (autograd.grad, backward(inputs=...))."""
     children = {}
     order = []  # post-order: children before parents
     stack = [(root, False) for root in dict.fromkeys(roots)]
@@ -171,80 +142,37 @@ def _plan(roots, target_nodes, capture):
     return deps, runs
 
 
-def _leaf_step(node, grads, create_graph):
-    """AccumulateGrad's step, with the hooks PyTorch runs around it."""
-    if node._prehooks:
-        grads = _node_prehooks(node, grads)  # node hooks on a leaf's node run as in PyTorch
-    if leaf_observers:
-        _observed_accumulate(node, grads[0], create_graph)
-    else:
-        _accumulate(node.variable, grads[0], create_graph)
-    for fn in list((node._hooks or {}).values()):
-        fn((), tuple(grads))
+def _capture(node, grads, targets, captured):
+    """autograd.grad: keep the gradients arriving at the targets' slots of this node."""
+    for slot_node, nr in targets:
+        if slot_node is node:
+            captured[(node, nr)] = grads[nr] if grads is not None else None
 
 
-def _add(buffers, node, nr, grad, create_graph):
-    """Fan-in: gradients reaching the same output of a node add up."""
-    slots = buffers.get(node)
-    if slots is None:
-        slots = buffers[node] = [None] * _num_outputs(node)
-    current = slots[nr]
-    if current is None:
-        slots[nr] = grad
-    else:
-        slots[nr] = current + grad
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Speed: the pass makes many short-lived objects and no cycles, and on a 100,000-node graph the cyclic
+    garbage collector's sweeps would make backward slower than linear."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def _num_outputs(node):
-    meta = getattr(node, "_outputs_meta", None)
-    return len(meta) if meta else 1
+# ---- 4. a node's backward, with the hooks and checks around it ----
 
-
-def _tensor_prehooks(node, grads):
-    """Hooks registered on the tensors this node produced, then retain_grad (after the hooks)."""
-    if type(node) is AccumulateGrad:
-        hooks = node.variable._hooks
-        if hooks:
-            grads = [_call_tensor_hooks(hooks, grads[0])]
-        return grads
-    if node._tensor_prehooks:
-        grads = list(grads)
-        for nr, hooks in node._tensor_prehooks.items():
-            if grads[nr] is not None and hooks:
-                grads[nr] = _call_tensor_hooks(hooks, grads[nr])
-    if node._retained:
-        for nr, ref in node._retained.items():
-            tensor = ref()
-            if tensor is not None and grads[nr] is not None:
-                _accumulate_retained(tensor, grads[nr])
-    return grads
-
-
-def _call_tensor_hooks(hooks, grad):
-    for fn in list(hooks.values()):
-        result = fn(grad)
-        if result is not None:
-            if result.shape != grad.shape:
-                raise RuntimeError(f"hook '{getattr(fn, '__name__', 'hook')}' has changed the size of value")
-            grad = result
-    return grad
-
-
-def _node_prehooks(node, grads):
-    for fn in list((node._prehooks or {}).values()):
-        result = fn(tuple(grads))
-        if result is not None:
-            grads = list(result)
-    return grads
-
-
-def _run_node(node, grads):
+def _call_backward(node, grads):
+    """node's backward on `grads`: one gradient (or None) per forward argument."""
+    if not (node._prehooks or node._hooks or observers or anomaly_mode.enabled or node._outputs_meta is not None):
+        return node.apply_backward(grads)  # speed: the common case, one output and nothing hooked in
     grads = _node_prehooks(node, grads)
     if node.materialize_grads and any(g is None for g in grads):
         grads = [g if g is not None else zeros_for(meta) for g, meta in zip(grads, node._outputs_meta)]
-    if anomaly["enabled"]:  # checks for nan, and names the forward line of a node that fails
-        from .anomaly_mode import checked_backward
-        grads_in = checked_backward(node, grads)
+    if anomaly_mode.enabled:  # checks for nan, and names the forward line of a node that fails
+        grads_in = anomaly_mode.checked_backward(node, grads)
     else:
         grads_in = node.apply_backward(grads)
     if node._hooks:
@@ -261,35 +189,141 @@ def _run_node(node, grads):
     return grads_in
 
 
-def _check_nan(node, grads_in):
-    for i, position in enumerate(node._arg_pos):  # numbered like next_functions, as in PyTorch
-        g = grads_in[position]
-        if g is not None and np.isnan(g._data).any():
-            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+def _node_prehooks(node, grads):
+    for fn in list((node._prehooks or {}).values()):
+        result = fn(tuple(grads))
+        if result is not None:
+            grads = list(result)
+    return grads
 
 
-def _reduce(node, j, grad):
+def _tensor_prehooks(node, grads):
+    """Hooks registered on the tensors this node produced (a leaf's: on its AccumulateGrad), then retain_grad."""
+    if node._tensor_prehooks:
+        grads = list(grads)
+        for nr, hooks in node._tensor_prehooks.items():
+            if grads[nr] is not None and hooks:
+                grads[nr] = _call_tensor_hooks(hooks, grads[nr])
+    if node._retained:
+        for nr, ref in node._retained.items():
+            tensor = ref()
+            if tensor is not None and grads[nr] is not None:
+                accumulate_retained(tensor, grads[nr])
+    return grads
+
+
+def _call_tensor_hooks(hooks, grad):
+    for fn in list(hooks.values()):
+        result = fn(grad)
+        if result is not None:
+            if result.shape != grad.shape:
+                raise RuntimeError(msg.hook_changed_size(getattr(fn, "__name__", "hook")))
+            grad = result
+    return grad
+
+
+# ---- 5. and 6.: a gradient back to its input's shape, and the sum at fan-in ----
+
+def unbroadcast(grad, shape):
+    """Sum a gradient back to the shape its input had (PyTorch's sum_to).
+
+    Broadcasting stretched the input in forward: it added leading dims, and repeated dims of size 1. Every copy got
+    its own share of the gradient, so the shares add up: sum over the leading dims and over the stretched dims
+    (keeping those, as size 1), then view the result without the leading dims.
+    """
+    if not shape:  # a 0-d input: everything adds up
+        return grad.sum()
+    leading = grad.ndim - len(shape)
+    stretched = [leading + i for i, size in enumerate(shape) if size == 1 and grad.shape[leading + i] != 1]
+    dims = tuple(range(leading)) + tuple(stretched)
+    if dims:
+        grad = grad.sum(dim=dims, keepdim=True)
+    if not leading:
+        return grad
+    if grad.requires_grad:  # create_graph: the view is recorded (ViewBackward0), as in PyTorch
+        return grad.view(shape)
+    return wrap(grad._data.reshape(shape))  # nothing to record: the summed array without its leading dims
+
+
+def _to_input(grad, node, j):
+    """The gradient for node's j-th input, in that input's shape and dtype."""
     shape, dtype = node._input_meta[j]
     if grad._data.shape != shape:
-        grad = unbroadcast(grad, shape, node, node._arg_pos[j])
-    if grad._data.dtype != dtype:
+        if not _broadcasts_to(shape, grad._data.shape):
+            raise RuntimeError(msg.invalid_gradient(node.name(), node._arg_pos[j], grad._data.shape, shape))
+        grad = unbroadcast(grad, shape)
+    if grad._data.dtype != dtype:  # an input promoted for the op (float32 + float64) gets a float32 gradient
         grad = grad._cast(dtype)
     return grad
+
+
+def _broadcasts_to(shape, grad_shape):
+    extra = len(grad_shape) - len(shape)
+    return extra >= 0 and all(n == 1 or n == grad_shape[extra + i] for i, n in enumerate(shape))
+
+
+def _add(buffers, node, nr, grad):
+    """Fan-in: gradients reaching the same output of a node add up."""
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * (len(node._outputs_meta) if node._outputs_meta else 1)
+    slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+
+
+# ---- 7. leaves ----
+
+def _leaf_step(node, grads, create_graph):
+    """AccumulateGrad's step, with the hooks PyTorch runs around it."""
+    if node._prehooks:
+        grads = _node_prehooks(node, grads)  # node hooks on a leaf's node run as in PyTorch
+    if leaf_observers:
+        _observed_accumulate(node, grads[0], create_graph)
+    else:
+        _accumulate(node.variable, grads[0], create_graph)
+    for fn in list((node._hooks or {}).values()):
+        fn((), tuple(grads))
 
 
 def _accumulate(variable, grad, create_graph):
     """AccumulateGrad: the leaf's .grad becomes grad, or grad is added to it."""
     current = variable._grad
     if current is None:
-        variable._grad = misc.CopyBackwards.apply(grad) if create_graph else _owned(grad, variable)
+        variable._grad = _first_grad(grad, variable, create_graph)
     elif create_graph or current._requires_grad:
-        variable._grad = current + grad
+        variable._grad = current + grad  # a new tensor: the sum is part of a graph
     else:
         current._data += grad._data  # in place, like PyTorch: the same .grad object keeps accumulating
     hooks = variable._post_accumulate_hooks
     if hooks:
         for fn in list(hooks.values()):
             fn(variable)
+
+
+def _first_grad(grad, variable, create_graph):
+    """What a leaf keeps as its first .grad: with create_graph a recorded copy (CopyBackwards, as PyTorch); else the
+    gradient itself when nobody else can see it (no copy, as PyTorch steals it), else a copy."""
+    if create_graph:
+        return CopyBackwards.apply(grad)
+    return grad if _keeps_without_copy(grad, variable) else grad._copy_detached()
+
+
+def _keeps_without_copy(grad, variable):
+    """Whether the leaf may keep `grad` itself as .grad: later accumulation writes into .grad in place, so it must
+    not be a tensor (or memory) that anyone else sees -- a `gradient=` argument, a hook's saved value, another leaf's
+    gradient, a view. Like PyTorch, count the references: the tensor may be held only by the engine's list of this
+    node's gradients and the arguments of _accumulate, _first_grad and this function (4, plus getrefcount's own);
+    and it must be laid out like the leaf, so that optimizer arithmetic with .grad stays fast."""
+    array = grad._data
+    if (grad._requires_grad or not array.flags.writeable or array.strides != variable._data.strides
+            or sys.getrefcount(grad) > 5):
+        return False
+    base = grad._base
+    if base is None:  # the array's holders: the tensor, `array`, getrefcount's argument
+        return grad._version_counter is None and sys.getrefcount(array) <= 3 and array.flags.owndata
+    # a view (e.g. the transpose TBackward0 hands on) of a tensor only it holds: the base's holders are the view's
+    # _base, `base`, getrefcount's argument; its array's the base, the view's array, getrefcount's argument
+    return (base._base is None and sys.getrefcount(base) <= 3 and sys.getrefcount(base._data) <= 3
+            and base._data.flags.owndata)
 
 
 def _observed_accumulate(node, grad, create_graph):
@@ -301,28 +335,8 @@ def _observed_accumulate(node, grad, create_graph):
         observe(node, grad, before, snapshot(node.variable._grad))
 
 
-def _owned(grad, variable):
-    """A gradient the leaf can keep as its .grad: the tensor itself when only this pass holds it and its memory
-    (PyTorch checks the same use count) and it is laid out like the leaf, otherwise a copy: later in-place
-    accumulation into .grad must never change a tensor that someone else sees (a `gradient=` argument, a
-    hook's saved value, a view), and a .grad with the leaf's layout keeps optimizer arithmetic fast."""
-    array = grad._data
-    if (grad._requires_grad or not array.flags.writeable or array.strides != variable._data.strides
-            or sys.getrefcount(grad) > _UNSHARED_TENSOR_REFS):
-        return grad._copy_detached()
-    base = grad._base
-    if base is None:  # refs to the array: the tensor, `array`, getrefcount's argument
-        unshared = grad._version_counter is None and sys.getrefcount(array) <= 3 and array.flags.owndata
-    else:  # a view (e.g. the transpose TBackward0 hands on) of a tensor only it holds: refs to that tensor are
-        # the view's _base, `base`, getrefcount's argument; to its array the tensor, the view's array, the argument
-        unshared = (base._base is None and sys.getrefcount(base) <= 3 and sys.getrefcount(base._data) <= 3
-                    and base._data.flags.owndata)
-    return grad if unshared else grad._copy_detached()
-
-
-_UNSHARED_TENSOR_REFS = 4  # the pass's list of gradients, _accumulate's and _owned's arguments, getrefcount's
-
-
-def _accumulate_retained(tensor, grad):
+def accumulate_retained(tensor, grad):
+    """retain_grad(): a non-leaf's .grad, a copy (its gradient also flows on through the graph)."""
     current = tensor._grad
     tensor._grad = grad._copy_detached() if current is None else current + grad.detach()
+

@@ -9,12 +9,13 @@ the op's jvp rule below: no graph, no backward. One forward pass gives one colum
         y = x ** 2 + x.sin()
         value, tangent = unpack_dual(y)                       # tangent = dy/dx · [1, 0]
 """
+import contextlib
+import functools
 import weakref
 from collections import namedtuple
 
 import numpy as np
 
-from . import function
 from .grad_mode import state
 
 __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual", "dual_level"]
@@ -22,26 +23,25 @@ __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_du
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
 UnpackedDualTensor.__module__ = "torch.autograd.forward_ad"  # repr and type name as in PyTorch
 
-_current_level = -1  # PyTorch supports a single level at a time: 0 while inside dual_level()
+current_level = -1  # PyTorch supports a single level at a time: 0 while inside dual_level(), -1 outside
 _duals = {}  # id -> weakref of every tensor given a tangent at the current level (cleared on exit)
 
 
 def enter_dual_level():
     """Start forward AD: from now on, ops on dual tensors compute tangents. Returns the level (0)."""
-    global _current_level
-    if _current_level >= 0:
+    global current_level
+    if current_level >= 0:
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
-    _current_level = 0
-    function.forward_grad_hook = _propagate
-    return _current_level
+    current_level = 0
+    return current_level
 
 
 def exit_dual_level(*, level=None):
     """End forward AD: every tangent made at this level disappears."""
-    global _current_level
+    global current_level
     if level is None:
-        level = _current_level
-    if level != _current_level:
+        level = current_level
+    if level != current_level:
         raise RuntimeError("Trying to exit a forward AD level that was not the last one that was created. This is "
                            "not supported.")
     if level < 0:
@@ -51,8 +51,7 @@ def exit_dual_level(*, level=None):
         if tensor is not None:
             tensor.__dict__.pop("_tangent", None)
     _duals.clear()
-    function.forward_grad_hook = None
-    _current_level = level - 1
+    current_level = level - 1
 
 
 class dual_level:
@@ -66,8 +65,6 @@ class dual_level:
         return False
 
     def __call__(self, fn):
-        import functools
-
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with dual_level():
@@ -78,7 +75,7 @@ class dual_level:
 def make_dual(tensor, tangent, *, level=None):
     """A view of `tensor` that carries `tangent` (the direction in which derivatives are taken)."""
     if level is None:
-        level = _current_level
+        level = current_level
     if level < 0:
         raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
                            "enter_dual_level() first.")
@@ -86,7 +83,7 @@ def make_dual(tensor, tangent, *, level=None):
         raise ValueError(f"Expected primal to be floating point or complex, but got: {tensor.dtype}")
     if tangent._data.dtype.kind != "f":
         raise ValueError(f"Expected tangent to be floating point or complex, but got: {tangent.dtype}")
-    if level != _current_level:
+    if level != current_level:
         raise RuntimeError("Invalid level given to _make_dual")
     if tensor._tangent is not None:
         raise RuntimeError(f"Making a dual Tensor based on a Tensor that already has a forward gradient at the same "
@@ -95,16 +92,15 @@ def make_dual(tensor, tangent, *, level=None):
         raise RuntimeError("Trying to set a forward gradient that has a different size than that of the original "
                            f"Tensor, this is not supported. Tensor is of size {_size(tensor)} while the given forward "
                            f"gradient is of size {_size(tangent)}.")
-    from ..ops.shape import View
-    dual = View.apply(tensor, tensor.shape)  # a view, as in PyTorch (grad_fn ViewBackward0 if tensor requires grad)
-    _set_tangent(dual, tangent.detach())
+    dual = tensor.view(tensor.shape)  # a view, as in PyTorch (grad_fn ViewBackward0 if tensor requires grad)
+    set_tangent(dual, tangent.detach())
     return dual
 
 
 def unpack_dual(tensor, *, level=None):
     """(primal, tangent): the values without the tangent, and the tangent (None if there is none)."""
     if level is None:
-        level = _current_level
+        level = current_level
     if level < 0 or tensor._tangent is None:
         return UnpackedDualTensor(tensor, None)
     primal = tensor._alias()
@@ -116,80 +112,34 @@ def _size(t):
     return "[" + ", ".join(map(str, t.shape)) + "]"
 
 
-def _set_tangent(tensor, tangent):
+def set_tangent(tensor, tangent):
+    """Give `tensor` its tangent at the current level (it disappears when the level exits)."""
     tensor._tangent = tangent
     key = id(tensor)
     _duals[key] = weakref.ref(tensor, lambda ref, key=key: _duals.get(key) is ref and _duals.pop(key))
 
 
-# ---- propagation: called by Function.apply for every op while a level is active ----
-
-def _propagate(cls, ctx, args, outputs):
-    tensor_cls = function.Tensor
-    if not any(isinstance(a, tensor_cls) and a._tangent is not None for a in args):
-        return
-    # an input without a tangent has tangent zero; a non-tensor argument has none
-    tangents = tuple((a._tangent if a._tangent is not None else _zeros(a)) if isinstance(a, tensor_cls) else None
-                     for a in args)
-    function.forward_grad_hook = None  # the rules' own ops must not compute tangents of tangents
-    grad_on, state.grad_enabled = state.grad_enabled, False  # tangents carry no graph
+@contextlib.contextmanager
+def paused():
+    """While a jvp rule runs: its own ops compute no tangents of tangents, and record no graph (tangents have none)."""
+    global current_level
+    saved_level, grad_mode = current_level, state.grad_enabled
+    current_level, state.grad_enabled = -1, False
     try:
-        result = _jvp(cls, ctx, args, tangents, outputs)
+        yield
     finally:
-        function.forward_grad_hook = _propagate
-        state.grad_enabled = grad_on
-    if not isinstance(result, tuple):
-        result = (result,)
-    non_diff = getattr(ctx, "_non_differentiable", None) or ()
-    for out, tangent in zip(outputs, result):
-        if tangent is None or not isinstance(out, tensor_cls) or out._data.dtype.kind != "f":
-            continue
-        if any(out is n for n in non_diff):
-            continue
-        if not isinstance(tangent, tensor_cls):
-            tangent = tensor_cls._make(np.asarray(tangent, dtype=out._data.dtype))
-        if tangent.shape != out.shape:
-            tangent = tensor_cls._make(np.broadcast_to(tangent._data, out.shape).copy())
-        _set_tangent(out, tangent)
+        current_level, state.grad_enabled = saved_level, grad_mode
 
 
-def _zeros(t):
-    return function.Tensor._make(np.zeros(t._data.shape, t._data.dtype if t._data.dtype.kind == "f" else np.float32))
-
-
-def _jvp(cls, ctx, args, tangents, outputs):
-    custom_jvp = getattr(cls, "jvp", None)
-    if custom_jvp is not None:
-        return custom_jvp(_JvpContext(ctx), *tangents)
+def legacy_rule(cls):
+    """The jvp of a built-in op whose rule is still in the table below, as a jvp(ctx, *tangents)."""
     rules = jvp_rules()
     for klass in cls.__mro__:
         rule = rules.get(klass)
         if rule is not None:
-            return rule(ctx, args, tangents, outputs[0] if len(outputs) == 1 else outputs)
-    if cls.__module__.startswith("minigrad."):
-        raise RuntimeError(f"Trying to use forward AD with {cls._node_cls.__name__} that does not support it because "
-                           "it has not been implemented yet.")
-    raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
-                              "forward mode AD.")
-
-
-class _JvpContext:
-    """The ctx a custom Function's jvp receives: the forward's ctx, whose saved_tensors are the tensors
-    given to ctx.save_for_forward."""
-
-    def __init__(self, ctx):
-        object.__setattr__(self, "_ctx", ctx)
-
-    def __getattr__(self, name):
-        return getattr(self._ctx, name)
-
-    def __setattr__(self, name, value):
-        setattr(self._ctx, name, value)
-
-    @property
-    def saved_tensors(self):
-        saved = self._ctx.__dict__.get("_saved_for_forward")
-        return saved if saved is not None else self._ctx.saved_tensors
+            return lambda ctx, *t: rule(ctx, ctx.inputs, t, ctx.outputs[0] if len(ctx.outputs) == 1 else ctx.outputs)
+    raise RuntimeError(f"Trying to use forward AD with {cls._node_cls.__name__} that does not support it because it "
+                       "has not been implemented yet.")
 
 
 # ---- the jvp rules: rule(ctx, args, tangents, out) -> the output's tangent (a tuple for several outputs) ----
@@ -207,12 +157,9 @@ def jvp_rules():
     return _RULES
 
 
-def register_jvp(function_cls):
-    """Decorator adding a jvp rule for a built-in Function class (for ops defined outside minigrad.ops)."""
-    def decorate(rule):
-        jvp_rules()[function_cls] = rule
-        return rule
-    return decorate
+def _wrap(array):
+    from .function import wrap  # cycle: function -> forward_ad (this table is on its way out)
+    return wrap(array)
 
 
 def _build_rules():
@@ -249,7 +196,7 @@ def _build_rules():
         d = dim % a.ndim
         index = np.expand_dims(out[1]._data, d) if not keepdim else out[1]._data
         picked = np.take_along_axis(t[0]._data, index, axis=d)
-        return function.Tensor._make(picked if keepdim else picked.squeeze(d)), None
+        return _wrap(picked if keepdim else picked.squeeze(d)), None
 
     def norm(ctx, x, t, out):
         a, p, dim, keepdim = x
@@ -342,7 +289,7 @@ def _build_rules():
         pw.Clamp: clamp,
         pw.Maximum: maximum,
         pw.Minimum: lambda ctx, x, t, out: maximum(ctx, x, t, out, larger=False),
-        pw.Where: lambda ctx, x, t, out: where(function.Tensor._make(x[0]), t[1], t[2]),
+        pw.Where: lambda ctx, x, t, out: where(_wrap(x[0]), t[1], t[2]),
         pw.Sign: lambda ctx, x, t, out: t[0] * 0,
         # reductions
         rd.Sum: linear(rd.Sum),
@@ -367,15 +314,15 @@ def _build_rules():
         # shape ops and copies: linear, so the same op moves the tangent
         sh.View: lambda ctx, x, t, out: t[0].reshape(out.shape),  # a tangent need not be contiguous
         sh.UnsafeView: lambda ctx, x, t, out: t[0].reshape(out.shape),
-        sh.AsStrided: lambda ctx, x, t, out: function.Tensor._make(t[0]._data.reshape(-1)[x[1]]),
+        sh.AsStrided: lambda ctx, x, t, out: _wrap(t[0]._data.reshape(-1)[x[1]]),
         sh.Transpose: linear(sh.Transpose),
         sh.T: linear(sh.T),
         sh.Permute: linear(sh.Permute),
         sh.Squeeze: lambda ctx, x, t, out: t[0].reshape(out.shape),
         sh.Unsqueeze: linear(sh.Unsqueeze),
         sh.Expand: linear(sh.Expand),
-        sh.Index: lambda ctx, x, t, out: function.Tensor._make(t[0]._data[x[1]]),
-        sh.Select: lambda ctx, x, t, out: function.Tensor._make(t[0]._data[x[1]]),
+        sh.Index: lambda ctx, x, t, out: _wrap(t[0]._data[x[1]]),
+        sh.Select: lambda ctx, x, t, out: _wrap(t[0]._data[x[1]]),
         sh.SelectBackward: linear(sh.SelectBackward),
         sh.IndexAddInto: linear(sh.IndexAddInto),
         sh.IndexPut: lambda ctx, x, t, out: sh.IndexPut.apply(t[0], t[1], x[2]),

@@ -1,25 +1,44 @@
-"""Function (the op API learners write in lesson 09) and the backward nodes it creates.
+"""Function (the op API learners write in lesson 09) and the backward nodes it records (lesson 02).
 
-Every op in minigrad is a `Function` subclass with static `forward(ctx, *args)` and
-`backward(ctx, *grad_outputs)`. `Function.apply` runs forward with grad mode off and, when some
-input requires grad, returns outputs whose `grad_fn` is a new node: the `ctx` that forward saw.
-The node remembers where each input's gradient goes (`next_functions`) and what forward saved.
+Every op in minigrad is a `Function` subclass with static `forward(ctx, *args)` and `backward(ctx, *grad_outputs)`,
+and (for forward-mode AD) `jvp(ctx, *tangents)`. `Function.apply` runs forward; when grad mode is on and an input
+requires grad, it also records a node: the `ctx` forward saw, which remembers where each input's gradient goes
+(`next_functions`) and what forward saved. A built-in op's forward works on numpy arrays and returns one (or a
+tuple); apply wraps it in a Tensor.
 """
+import functools
 import itertools
+import warnings
 
 import numpy as np
 
-from .grad_mode import state
+from .. import _messages as msg
+from .._dtype import from_numpy_dtype
+from . import forward_ad
+from .grad_mode import no_grad, state
 
 _creation_order = itertools.count()  # node ids for deterministic ordering: never id()
 ACCUMULATE_PRIORITY = 1 << 62  # leaves accumulate as soon as they are ready, as in PyTorch
 
-SAVED_FREED_ERROR = (
-    "Trying to backward through the graph a second time (or directly access saved tensors after they "
-    "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
-    "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second "
-    "time or if you need to access saved tensors after calling backward.")
 
+@functools.cache
+def tensor_class():
+    """minigrad.tensor.Tensor. The one import cycle in minigrad: Function.apply makes Tensors, and Tensor's methods
+    apply Functions (minigrad/tensor.py imports this module), so this module looks the class up once, at first use."""
+    from ..tensor import Tensor  # cycle: tensor -> ops -> function
+    return Tensor
+
+
+def wrap(array):
+    """A numpy array as a new Tensor, without a copy: how a result computed with numpy becomes a tensor."""
+    return tensor_class()._make(array)
+
+
+def is_tensor(value):
+    return isinstance(value, tensor_class())
+
+
+# ---- the nodes of the backward graph ----
 
 class RemovableHandle:
     """Returned by register_hook: `.remove()` unregisters the hook."""
@@ -97,10 +116,11 @@ class BackwardNode(Node):
 
     # ---- the ctx API used inside forward/backward ----
     def save_for_backward(self, *tensors):
+        """Keep tensors for backward. A built-in op's forward may also save the numpy array it returns: backward
+        then gets the output tensor."""
         for i, t in enumerate(tensors):
-            if t is not None and not isinstance(t, Tensor):
-                raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
-                                f"{type(t).__name__}")
+            if t is not None and not isinstance(t, (np.ndarray, tensor_class())):
+                raise TypeError(msg.save_non_tensor(i, type(t).__name__))
         self._saved = tensors
 
     @property
@@ -109,7 +129,7 @@ class BackwardNode(Node):
         if saved is None:
             return ()
         if saved is _FREED:
-            raise RuntimeError(SAVED_FREED_ERROR)
+            raise RuntimeError(msg.SAVED_FREED)
         if self._saved_versions is not None:
             _check_versions(self)
         if self._saved_outputs is None:
@@ -138,8 +158,7 @@ class BackwardNode(Node):
         if len(result) != expected:
             if len(result) > expected and all(g is None for g in result[expected:]):
                 return result[:expected]
-            raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
-                               f"(expected {expected}, got {len(result)})")
+            raise RuntimeError(msg.wrong_gradient_count(self.name(), expected, len(result)))
         return result
 
     def release(self):
@@ -151,7 +170,7 @@ class BackwardNode(Node):
     def _unpack_output(self, index):
         slot = self._saved[index]
         data, counter = self._saved_outputs[slot.output_nr]
-        t = Tensor._make(data)
+        t = wrap(data)
         t._version_counter = counter
         t._grad_fn = self
         t._output_nr = slot.output_nr
@@ -176,6 +195,8 @@ _FREED = _Freed()
 
 
 def _check_versions(node):
+    """Each saved tensor must be as it was when saved: its version counter (bumped by every in-place op on it,
+    its views included) must still show the value recorded then."""
     for t, version in zip(node._saved, node._saved_versions):
         if t is None:
             continue
@@ -191,29 +212,27 @@ def _check_versions(node):
 def _version_error(node, t, current, expected):
     if isinstance(t, _OutputSlot):
         data = node._saved_outputs[t.output_nr][0]
-        desc = f"{_type_name(data.dtype)} [{', '.join(map(str, data.shape))}]]"
-        where = f", which is output {t.output_nr} of {op_name(node.name())},"
+        whose = f", which is output {t.output_nr} of {op_name(node.name())},"
     else:
         if t._promoted_from is not None:  # the op saw the tensor in another dtype (Tensor._promoted): name it
             t = t._promoted_from
-        desc = f"{_type_name(t._data.dtype)} [{', '.join(map(str, t.shape))}]]"
-        where = "" if t.grad_fn is None else f", which is output {t._output_nr} of {op_name(t.grad_fn.name())},"
-    return (f"one of the variables needed for gradient computation has been modified by an inplace "
-            f"operation: [{desc}{where} is at version {current}; expected version {expected} instead. Hint: "
-            f"enable anomaly detection to find the operation that failed to compute its gradient, with "
-            f"torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        data = t._data
+        whose = "" if t.grad_fn is None else f", which is output {t._output_nr} of {op_name(t.grad_fn.name())},"
+    desc = f"{_type_name(data.dtype)} [{', '.join(map(str, data.shape))}]"
+    return msg.modified_inplace(desc, whose, current, expected)
 
 
 def op_name(node_name):
     """How PyTorch's messages name the op behind a node: AddBackward0 -> Add, PowBackward1 -> Pow1."""
+    if "::" in node_name:  # a C++ node (torch::autograd::CopyBackwards, CopySlices): named whole
+        return node_name
     if node_name.endswith("Backward0"):
         return node_name[:-len("Backward0")]
     return node_name.replace("Backward", "")
 
 
 def _type_name(np_dtype):
-    from .._dtype import from_numpy_dtype
-    return from_numpy_dtype(np_dtype)._type_name
+    return from_numpy_dtype(np_dtype)._legacy_name  # torch.FloatTensor, ..., but CPUBoolType for bool
 
 
 def next_seq():
@@ -234,6 +253,11 @@ class AccumulateGrad(Node):
         self._saved = None
         self._outputs_meta = None
 
+    @property
+    def _tensor_prehooks(self):  # a leaf's tensor hooks run at its AccumulateGrad
+        hooks = self.variable._hooks
+        return {0: hooks} if hooks else None
+
     def name(self):
         return "torch::autograd::AccumulateGrad"
 
@@ -241,25 +265,9 @@ class AccumulateGrad(Node):
         pass
 
 
-class FunctionMeta(type):
-    """Gives every Function subclass its own backward-node class, named as PyTorch names it."""
+# ---- Function ----
 
-    def __init__(cls, name, bases, namespace):
-        super().__init__(name, bases, namespace)
-        builtin = "node_name" in namespace
-        node_name = namespace["node_name"] if builtin else name + "Backward"
-        # built-in nodes print like PyTorch's C++ ones: <MulBackward0 object at 0x...>
-        module = "builtins" if builtin else "torch.autograd.function"
-        cls._builtin = builtin  # built-in ops may take the no-node fast path when nothing is recorded
-        attrs = {"__slots__": (), "_forward_cls": cls, "__module__": module,
-                 "number_inputs": getattr(cls, "number_inputs", False)}
-        if "::" in node_name:  # torch's C++ nodes: class CopySlices, name() 'torch::autograd::CopySlices'
-            attrs["name"] = lambda self, full=node_name: full
-            node_name = node_name.rsplit("::", 1)[1]
-        cls._node_cls = type(node_name, (BackwardNode,), attrs)
-
-
-class Function(metaclass=FunctionMeta):
+class Function:
     """Base class of differentiable operations: subclass it and write static forward and backward.
 
     forward(ctx, *args) computes the result (grad mode is off inside) and may call
@@ -267,72 +275,104 @@ class Function(metaclass=FunctionMeta):
     forward argument (None where there is none). Call it as `MyFunction.apply(*args)`.
     """
 
+    node_name = None  # the name of this op's node: built-in ops give PyTorch's ("SinBackward0"), yours "<Name>Backward"
     is_view = False  # built-in view ops (reshape, transpose, ...) set this: output shares the input's memory
     number_inputs = False  # built-in arithmetic sets this: Python numbers count as inputs without gradient
 
+    def __init_subclass__(cls, **kwargs):
+        """Each Function gets its own class of backward nodes, named after node_name."""
+        super().__init_subclass__(**kwargs)
+        cls._builtin = cls.node_name is not None  # built-in ops take the no-node fast path when nothing is recorded
+        cls._node_cls = _node_class(cls)
+
     def __init__(self, *args, **kwargs):
-        import warnings
-        warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions are all static, "
-                      "so you should invoke them on the class itself. Instantiating an autograd function will "
-                      "raise an error in a future version of PyTorch.", DeprecationWarning, stacklevel=2)
+        warnings.warn(msg.function_instantiated(type(self)), DeprecationWarning, stacklevel=2)
 
     def __call__(self, *args, **kwargs):
-        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
-                           "new-style autograd function with static forward method. (Example: "
-                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+        raise RuntimeError(msg.LEGACY_FUNCTION_CALL)
 
     @staticmethod
     def forward(ctx, *args):
-        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+        raise NotImplementedError(msg.NO_FORWARD)
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
-                                  "autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(msg.NO_BACKWARD)
+
+    @staticmethod
+    def jvp(ctx, *tangents):
+        raise NotImplementedError(msg.NO_JVP)
 
     @classmethod
     def apply(cls, *args):
         """Run forward with grad mode off; if an input requires grad, connect the outputs to a new node."""
-        grad_on = state.grad_enabled
-        record = False
-        if grad_on:
-            for a in args:
-                if isinstance(a, Tensor) and (a._requires_grad or a._base is not None and a._view_requires_grad()):
-                    record = True
-                    break
-        if not record and cls._builtin:
-            return _apply_untracked(cls, args)
+        record = state.grad_enabled and _any_requires_grad(args)
+        dual = forward_ad.current_level >= 0 and _any_tangent(args)
+        if not (record or dual or forward_observers) and cls._builtin:
+            return _apply_untracked(cls, args)  # nothing to record or watch: no node at all
         ctx = cls._node_cls()
-        ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args]) if record \
-            else (False,) * len(args)
-        state.grad_enabled = False
+        ctx.needs_input_grad = _needs_input_grad(args, record, dual)
+        grad_mode, state.grad_enabled = state.grad_enabled, False  # forward's own ops record nothing
         try:
             result = cls.forward(ctx, *args)
         finally:
-            state.grad_enabled = grad_on
-        if type(result) is np.ndarray and not cls.is_view:  # the common case: one new array from a built-in op
-            outputs = (Tensor._make(result),)
-        else:
-            outputs = tuple([_as_output(o, args, ctx) for o in (result if type(result) is tuple else (result,))])
+            state.grad_enabled = grad_mode
+        several = type(result) is tuple
+        outputs = tuple([_as_output(r, args, ctx) for r in result]) if several else (_as_output(result, args, ctx),)
         if ctx._dirty:
             _check_dirty(ctx)
         if cls.is_view:
-            _share_memory_state(cls, args, outputs, type(result) is tuple)
+            _share_memory_state(cls, args, outputs, several)
         if record:
             _connect(ctx, args, outputs)
-        if forward_grad_hook is not None:  # a forward-AD dual level is active: give outputs their tangents
-            forward_grad_hook(cls, ctx, args, outputs)
+        if ctx._saved and (record or dual):
+            _pack_saved(ctx, outputs, record)
+        if dual:
+            _push_tangents(cls, ctx, args, outputs)
         for observe in forward_observers:
             observe(cls, ctx if record else None, args, outputs)
-        return outputs if type(result) is tuple else outputs[0]
+        return outputs if several else outputs[0]
+
+
+def _any_requires_grad(args):
+    """Whether autograd must record this op: an input requires grad (a view does when its base does; a view made
+    before its base began to require grad gets its node now)."""
+    tensor_type = tensor_class()
+    for a in args:
+        if isinstance(a, tensor_type) and (a._requires_grad or a._base is not None and a._view_requires_grad()):
+            return True
+    return False
+
+
+def _any_tangent(args):
+    tensor_type = tensor_class()
+    return any(isinstance(a, tensor_type) and a._tangent is not None for a in args)
+
+
+def _needs_input_grad(args, record, dual):
+    """ctx.needs_input_grad: which inputs get a gradient (under forward AD also the inputs with a tangent, whose
+    jvp may need what backward needs)."""
+    tensor_type = tensor_class()
+    if dual:
+        return tuple([isinstance(a, tensor_type) and (record and a._requires_grad or a._tangent is not None)
+                      for a in args])
+    return tuple([isinstance(a, tensor_type) and a._requires_grad for a in args]) if record else (False,) * len(args)
+
+
+def _node_class(cls):
+    """The class of cls's backward nodes. Built-in nodes print like PyTorch's C++ ones (<MulBackward0 object at
+    ...>); a node named like "torch::autograd::CopySlices" is the class CopySlices whose name() is the whole."""
+    node_name = cls.node_name or cls.__name__ + "Backward"
+    attrs = {"__slots__": (), "_forward_cls": cls, "number_inputs": cls.number_inputs,
+             "__module__": "builtins" if cls.node_name else "torch.autograd.function"}
+    if "::" in node_name:
+        attrs["name"] = lambda self, full=node_name: full
+        node_name = node_name.rsplit("::", 1)[1]
+    return type(node_name, (BackwardNode,), attrs)
 
 
 def once_differentiable(backward):
     """Decorator for a backward that is not itself differentiable: its gradients carry no graph."""
-    import functools
-
-    from .grad_mode import no_grad
-
     @functools.wraps(backward)
     def wrapper(ctx, *grad_outputs):
         with no_grad():
@@ -343,13 +383,10 @@ def once_differentiable(backward):
 def zeros_for(meta):
     """A zero gradient for an output nobody used (PyTorch materializes these)."""
     shape, dtype = meta
-    return Tensor._make(np.zeros(shape, dtype))
+    return wrap(np.zeros(shape, dtype))
 
 
 forward_observers = []  # callables(function_cls, node, args, outputs): see autograd.graph.record_forward
-forward_grad_hook = None  # set by autograd.forward_ad while a dual level is active
-Tensor = None  # set by minigrad.tensor once the class exists (the two modules need each other)
-autograd_backward = None  # minigrad.autograd.backward, set by that package: Tensor.backward calls it
 
 
 class _UntrackedContext:
@@ -370,22 +407,120 @@ _UNTRACKED = _UntrackedContext()
 
 
 def _apply_untracked(cls, args):
-    """Built-in ops with no graph to record: run forward and wrap the arrays, nothing else."""
+    """apply's fast path, for a built-in op when nothing is recorded or watched (under no_grad, and every op inside
+    a backward formula): forward with a shared ctx that keeps nothing, then the result wrapped; no node."""
     result = cls.forward(_UNTRACKED, *args)
-    if type(result) is np.ndarray and not cls.is_view and forward_grad_hook is None and not forward_observers:
-        return Tensor._make(result)  # the common case, e.g. every op inside a backward formula
-    if type(result) is tuple:
-        outputs = tuple([o if isinstance(o, Tensor) else Tensor._make(o) for o in result])
-    else:
-        outputs = (result if isinstance(result, Tensor) else Tensor._make(result),)
+    if type(result) is np.ndarray and not cls.is_view:  # the common case: one new array
+        return tensor_class()._make(result)
+    several = type(result) is tuple
+    outputs = tuple([_wrap_if_array(r) for r in result]) if several else (_wrap_if_array(result),)
     if cls.is_view:
-        _share_memory_state(cls, args, outputs, type(result) is tuple)
-    if forward_grad_hook is not None:
-        forward_grad_hook(cls, _UNTRACKED, args, outputs)
-    for observe in forward_observers:
-        observe(cls, None, args, outputs)
-    return outputs if type(result) is tuple else outputs[0]
+        _share_memory_state(cls, args, outputs, several)
+    return outputs if several else outputs[0]
 
+
+def _wrap_if_array(value):
+    return wrap(value) if isinstance(value, (np.ndarray, np.generic)) else value
+
+
+def _as_output(value, args, ctx):
+    """One result of forward as an output tensor: an array wrapped; a tensor itself (a custom Function's), except
+    that an input returned as it is becomes a new tensor object, as in PyTorch."""
+    if isinstance(value, (np.ndarray, np.generic)):  # 0-d numpy results come back as scalars
+        return wrap(value)
+    if not isinstance(value, tensor_class()):
+        return value
+    if ctx._dirty and any(value is d for d in ctx._dirty):
+        value._bump_version()
+        return value
+    if any(value is a for a in args):
+        return value._alias()
+    return value
+
+
+def _check_dirty(ctx):
+    for t in ctx._dirty:
+        if t._grad_fn is None and t._requires_grad and state.grad_enabled:
+            raise RuntimeError(msg.LEAF_DIRTY)
+
+
+def _connect(ctx, args, outputs):
+    """Record where each input's gradient goes (next_functions) and make the outputs this node's."""
+    tensor_type = tensor_class()
+    positions, edges, metas = [], [], []
+    for i, a in enumerate(args):
+        if isinstance(a, tensor_type):
+            positions.append(i)
+            edges.append(a._edge() if a._requires_grad else _NO_EDGE)  # (its grad_fn, output nr) or AccumulateGrad
+            # the shape and dtype the gradient must have (unbroadcast; a promoted tensor's own dtype)
+            metas.append((a._data.shape, a._data.dtype if a._promoted_from is None else a._promoted_from._data.dtype))
+        elif ctx.number_inputs and isinstance(a, (int, float)) and (ctx.number_inputs is True or i < ctx.number_inputs):
+            # `x * 2` lists the 2 as (None, 0); number_inputs = n: only the first n arguments are inputs
+            positions.append(i)
+            edges.append(_NO_EDGE)
+            metas.append(None)
+    ctx._arg_pos, ctx.next_functions, ctx._input_meta = tuple(positions), tuple(edges), tuple(metas)
+    non_diff = ctx._non_differentiable or ()
+    for nr, out in enumerate(outputs):
+        if isinstance(out, tensor_type) and out._data.dtype.kind == "f" and not any(_same(out, n) for n in non_diff):
+            out._grad_fn = ctx
+            out._output_nr = nr
+            out._requires_grad = True
+    ctx._outputs_meta = tuple([(o._data.shape, o._data.dtype) for o in outputs]) if len(outputs) > 1 else None
+
+
+_NO_EDGE = (None, 0)
+
+
+def _same(output, marked):
+    """Whether `marked` (a tensor, or a built-in op's array) is this output."""
+    return output is marked or output._data is marked
+
+
+def attach_node(cls, args, **attributes):
+    """A node of `cls` connected to `args` as if cls.apply(*args) had run, but without running forward: PyTorch
+    makes a view's AsStridedBackward0 this way, for a tensor that exists already."""
+    ctx = cls._node_cls()
+    ctx.needs_input_grad = tuple([is_tensor(a) and a._requires_grad for a in args])
+    for name, value in attributes.items():
+        setattr(ctx, name, value)
+    _connect(ctx, args, ())
+    return ctx
+
+
+def _pack_saved(ctx, outputs, record):
+    """What forward saved, made safe to keep: a saved output is kept as its array (the output tensor points at this
+    node; keeping the tensor would make a cycle), and each saved tensor's version is noted for _check_versions."""
+    saved = ctx._saved
+    if all(t is None for t in saved):  # e.g. `x * 2`: nothing to check later, but still freed after backward
+        return
+    packed, versions = list(saved), []
+    for i, t in enumerate(saved):
+        if t is None:
+            versions.append(0)
+            continue
+        output_nr = next((nr for nr, out in enumerate(outputs) if _same(out, t)), None)
+        if output_nr is None:
+            if isinstance(t, np.ndarray):
+                raise TypeError(msg.save_non_tensor(i, "numpy.ndarray"))
+            if t._inference and record:
+                raise RuntimeError(msg.INFERENCE_SAVE)
+            versions.append(t._version)
+            continue
+        out = outputs[output_nr]
+        if not record:  # no node in the graph (forward AD only): the output itself is safe to keep
+            packed[i] = out
+        else:
+            if ctx._saved_outputs is None:
+                ctx._saved_outputs = {}
+            ctx._saved_outputs[output_nr] = (out._data, out._shared_version_counter())
+            packed[i] = _OutputSlot(output_nr)
+        versions.append(out._version)
+    ctx._saved = tuple(packed)
+    ctx._saved_versions = tuple(versions)
+
+
+# ---- views: an output that shares its input's memory ----
 
 def _share_memory_state(cls, args, outputs, several):
     """A view shares its input's memory, so it shares its version counter and its base (the tensor that owns
@@ -415,92 +550,87 @@ def _share_memory_state(cls, args, outputs, several):
 VIEW_IN_NO_GRAD, VIEW_IN_INFERENCE, VIEW_OF_SEVERAL = "no_grad", "inference", "several"  # as torch's CreationMeta
 
 
-def _as_output(value, args, ctx):
-    if isinstance(value, (np.ndarray, np.generic)):  # 0-d numpy results come back as scalars
-        return Tensor._make(value)
-    if not isinstance(value, Tensor):
-        return value
-    if ctx._dirty and any(value is d for d in ctx._dirty):
-        value._bump_version()
-        return value
-    if any(value is a for a in args):  # `return x` gives a new tensor object, as in PyTorch
-        return value._alias()
-    return value
+# ---- forward-mode AD: the outputs' tangents, from the op's jvp (see forward_ad.py) ----
 
-
-def attach_node(cls, args, **attributes):
-    """A node of `cls` connected to `args` as if cls.apply(*args) had run, but without running forward: PyTorch
-    makes a view's AsStridedBackward0 this way, for a tensor that exists already."""
-    ctx = cls._node_cls()
-    ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-    for name, value in attributes.items():
-        setattr(ctx, name, value)
-    _connect(ctx, args, ())
-    return ctx
-
-
-def _check_dirty(ctx):
-    for t in ctx._dirty:
-        if t._grad_fn is None and t._requires_grad and state.grad_enabled:
-            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
-
-
-def _connect(ctx, args, outputs):
-    """Record where each input's gradient goes (next_functions) and make the outputs this node's."""
-    positions, edges, metas = [], [], []
-    for i, a in enumerate(args):
-        if isinstance(a, Tensor):
-            positions.append(i)
-            edges.append(a._edge() if a._requires_grad else _NO_EDGE)
-            # for unbroadcast and the dtype of the gradient (of a tensor promoted for the op: its own dtype)
-            metas.append((a._data.shape, a._data.dtype if a._promoted_from is None else a._promoted_from._data.dtype))
-        elif ctx.number_inputs and isinstance(a, (int, float)) and (ctx.number_inputs is True or i < ctx.number_inputs):
-            # `x * 2` lists the 2 as (None, 0); number_inputs = n: only the first n arguments are inputs
-            positions.append(i)
-            edges.append(_NO_EDGE)
-            metas.append(None)
-    ctx._arg_pos, ctx.next_functions, ctx._input_meta = tuple(positions), tuple(edges), tuple(metas)
-    non_diff = ctx._non_differentiable or ()
-    for nr, out in enumerate(outputs):
-        if isinstance(out, Tensor) and out._data.dtype.kind == "f" and not any(out is n for n in non_diff):
-            out._grad_fn = ctx
-            out._output_nr = nr
-            out._requires_grad = True
-    ctx._outputs_meta = tuple([(o._data.shape, o._data.dtype) for o in outputs]) if len(outputs) > 1 else None
-    if ctx._saved:
-        _pack_saved(ctx, ctx._saved, outputs)
-
-
-_NO_EDGE = (None, 0)
-
-
-def _pack_saved(ctx, saved, outputs):
-    if all(t is None for t in saved):  # e.g. `x * 2`: nothing to check later, but still freed after backward
-        return
-    packed, versions = list(saved), []
-    for i, t in enumerate(saved):
+def auto_element_wise(ctx, *tangents):
+    """The jvp of an element-wise op, read off its backward (PyTorch's `auto_element_wise`): each input's block of
+    the Jacobian is diagonal, so backward applied to that input's tangent gives its part of J·t."""
+    total = None
+    for i, t in enumerate(tangents):
         if t is None:
-            versions.append(0)
             continue
-        if t._inference:
-            raise RuntimeError(INFERENCE_SAVE_ERROR)
-        for nr, out in enumerate(outputs):
-            if t is out:  # keep the output's array, not the tensor: the tensor points at this node
-                if ctx._saved_outputs is None:
-                    ctx._saved_outputs = {}
-                ctx._saved_outputs[nr] = (out._data, out._shared_version_counter())
-                packed[i] = _OutputSlot(nr)
-                break
-        versions.append(t._version)
-    ctx._saved = tuple(packed)
-    ctx._saved_versions = tuple(versions)
+        part = ctx.backward(t)[i]
+        if part is not None:
+            total = part if total is None else total + part
+    return total
 
 
-INFERENCE_SAVE_ERROR = (
-    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
-    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use "
-    "it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
+def auto_linear(ctx, *tangents):
+    """The jvp of an op linear in its tensor inputs (PyTorch's `auto_linear`): the op itself, applied to the
+    tangents in their places."""
+    return ctx.op.apply(*[t if is_tensor(a) else a for a, t in zip(ctx.inputs, tangents)])
+
+
+class JvpContext:
+    """The ctx a jvp receives: forward's ctx (attributes, saved_tensors) plus the op's inputs and output. For a
+    custom Function, saved_tensors are the tensors given to ctx.save_for_forward."""
+
+    def __init__(self, ctx, cls, inputs, outputs):
+        self.__dict__.update(_ctx=ctx, op=cls, inputs=inputs, outputs=outputs)
+
+    def __getattr__(self, name):
+        return getattr(self._ctx, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._ctx, name, value)
+
+    @property
+    def output(self):
+        return self.outputs[0]
+
+    @property
+    def saved_tensors(self):
+        saved = self._ctx.__dict__.get("_saved_for_forward")
+        return saved if saved is not None else self._ctx.saved_tensors
+
+    def backward(self, *grads):
+        """The op's backward on these gradients: one gradient (or None) per input."""
+        result = self.op.backward(self, *grads)
+        return result if isinstance(result, tuple) else (result,)
+
+
+def _push_tangents(cls, ctx, args, outputs):
+    """Forward-mode AD: each output's tangent J·t, from the op's jvp and its inputs' tangents."""
+    Tensor = tensor_class()  # noqa: N806 - the class, under its own name
+    # an input without a tangent has tangent zero; a non-tensor argument has none
+    tangents = tuple((a._tangent if a._tangent is not None else _zero_tangent(a)) if isinstance(a, Tensor) else None
+                     for a in args)
+    with forward_ad.paused():  # the rule's own ops compute no tangents of their own, and record no graph
+        result = _jvp_rule(cls)(JvpContext(ctx, cls, args, outputs), *tangents)
+    if not isinstance(result, tuple):
+        result = (result,)
+    non_diff = ctx._non_differentiable or ()
+    for out, tangent in zip(outputs, result):
+        if tangent is None or not isinstance(out, Tensor) or out._data.dtype.kind != "f":
+            continue
+        if any(_same(out, n) for n in non_diff):
+            continue
+        if not isinstance(tangent, Tensor):
+            tangent = wrap(np.asarray(tangent, dtype=out._data.dtype))
+        if tangent.shape != out.shape:
+            tangent = wrap(np.broadcast_to(tangent._data, out.shape).copy())
+        forward_ad.set_tangent(out, tangent)
+
+
+def _jvp_rule(cls):
+    if cls.jvp is not Function.jvp or not cls._builtin:
+        return cls.jvp
+    return forward_ad.legacy_rule(cls)  # ops whose jvp still lives in forward_ad's table (being moved next to each op)
+
+
+def _zero_tangent(t):
+    return wrap(np.zeros(t._data.shape, t._data.dtype if t._data.dtype.kind == "f" else np.float32))
 
 
 __all__ = ["Function", "Node", "BackwardNode", "AccumulateGrad", "once_differentiable", "RemovableHandle",
-           "state"]
+           "state", "auto_element_wise", "auto_linear"]

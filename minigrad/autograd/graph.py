@@ -140,7 +140,7 @@ def record_backward(local=False):
 
 
 def _ones_like(grad):
-    return function.Tensor._make(np.ones_like(grad._data))
+    return function.wrap(np.ones_like(grad._data))
 
 
 def _detached(grads):

@@ -16,31 +16,10 @@ element's position (PyTorch keeps sizes, strides and an offset instead, which sa
 """
 import numpy as np
 
+from .. import _messages as msg
 from ..ops.shape import AsStrided, IndexPut
-from . import function
 from .engine import unbroadcast
-from .function import (
-    _UNTRACKED,
-    VIEW_IN_INFERENCE,
-    VIEW_IN_NO_GRAD,
-    VIEW_OF_SEVERAL,
-    Node,
-    attach_node,
-    next_seq,
-    op_name,
-)
-
-NO_GRAD_ADVICE = (
-    " Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
-    "both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
-    "tracked) or both outside (if you want the inplace to be tracked).")
-INFERENCE_ADVICE = (
-    " Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
-    "both the view and the inplace either both inside the inference_mode block (if you don't want the inplace to "
-    "be tracked) or both outside (if you want the inplace to be tracked).")
-SEVERAL_ADVICE = (
-    " This view is the output of a function that returns multiple views. Such functions do not allow the output "
-    "views to be modified inplace. You should replace the inplace operation by an out-of-place one.")
+from .function import _UNTRACKED, Node, attach_node, next_seq, op_name, wrap
 
 
 def positions_in_base(view):
@@ -51,7 +30,7 @@ def positions_in_base(view):
     numbers = np.empty_like(base, dtype=np.intp)  # the base's memory order, so that a .view() replays too
     numbers[...] = np.arange(base.size).reshape(base.shape)
     for op, args, output_nr in view._view_fn:
-        numbers = op.forward(_UNTRACKED, _wrap(numbers), *args)
+        numbers = op.forward(_UNTRACKED, wrap(numbers), *args)
         if output_nr is not None:  # split, unbind: one of several views
             numbers = numbers[output_nr]
     return numbers
@@ -64,16 +43,8 @@ def check_view_rebase(view, indirect):
     creation = view._view_creation
     if creation is None:
         return
-    modified = "its base or another view of its base has been" if indirect else "is being"
-    if view._grad_fn is not None:
-        node = op_name(view._grad_fn.name())
-        message = f"Output {view._output_nr} of {node} is a view and {modified} modified inplace."
-    elif creation == VIEW_IN_INFERENCE:
-        message = f"A view was created in inference mode and {modified} modified inplace in normal mode."
-    else:
-        message = f"A view was created in no_grad mode and {modified} modified inplace with grad mode enabled."
-    advice = {VIEW_IN_NO_GRAD: NO_GRAD_ADVICE, VIEW_IN_INFERENCE: INFERENCE_ADVICE, VIEW_OF_SEVERAL: SEVERAL_ADVICE}
-    raise RuntimeError(message + advice[creation])
+    node = op_name(view._grad_fn.name()) if view._grad_fn is not None else None
+    raise RuntimeError(msg.view_modified_inplace(creation, node, view._output_nr, indirect))
 
 
 def regenerate_grad_fn(view):
@@ -124,7 +95,7 @@ class CopySlices(Node):
 
     def apply_backward(self, grad_outputs):
         if self.fn is None:  # released by an earlier backward, as PyTorch releases it
-            raise RuntimeError(function.SAVED_FREED_ERROR)
+            raise RuntimeError(msg.SAVED_FREED)
         grad, = grad_outputs
         shape, flat, fn = grad.shape, grad.reshape(-1), self.fn
         fn_grads = fn.apply_backward((flat[self.places],))  # the op's backward, on the view's part
@@ -132,9 +103,9 @@ class CopySlices(Node):
         view_shape, dtype = fn._input_meta[0]
         into_view = grads[0]
         if into_view is None:  # the op's output does not depend on the view's old values
-            into_view = _wrap(np.zeros(view_shape, dtype))
+            into_view = wrap(np.zeros(view_shape, dtype))
         else:
-            into_view = unbroadcast(into_view, view_shape, fn)
+            into_view = unbroadcast(into_view, view_shape)
             if into_view._data.dtype != dtype:
                 into_view = into_view._cast(dtype)
         return (IndexPut.apply(flat, into_view, self.places).view(shape), *grads[1:])
@@ -144,6 +115,3 @@ class CopySlices(Node):
             self.fn.release()
             self.fn = None
 
-
-def _wrap(array):
-    return function.Tensor._make(array)

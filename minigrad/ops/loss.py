@@ -26,7 +26,9 @@ def reduce_array(loss, reduction):
 
 def _scale(ctx, n):
     """d(mean)/d(element) = 1/n; sum and none pass the gradient through."""
-    return 1.0 / n if ctx.reduction == "mean" else 1.0
+    if ctx.reduction != "mean":
+        return 1.0
+    return 1.0 / n if n else float("nan")  # an empty mean: its gradient is empty anyway
 
 
 class MseLoss(Function):

@@ -241,6 +241,17 @@ class Div(Function):
         return da, db
 
 
+class MulScalar(Mul):
+    """a * s for a number s, as PyTorch's own formulas multiply (mul by a Scalar: MulBackward1; `x * 2` written
+    in Python multiplies by a tensor, MulBackward0):  da = g * s"""
+    node_name = "MulBackward1"
+    number_inputs = False
+
+    @staticmethod
+    def backward(ctx, g):
+        return MulScalar.apply(g, ctx.number), None
+
+
 class DivScalar(Div):
     """a / s for a number s, as PyTorch's own formulas divide (div by a Scalar: DivBackward1; `x / 2` written in
     Python divides by a tensor, DivBackward0):  da = g / s"""
@@ -282,7 +293,7 @@ class Pow(Function):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         e = ctx.exponent
-        if e == 0:  # d/da a**0 is 0 everywhere, also at a = 0 where e * a**-1 would be nan
+        if e == 0 and not isinstance(e, bool):  # d/da a**0 is 0, also at a = 0 (PyTorch: a bool False is not 0.)
             return _zeros_like(g), None
         return g * (e * a ** (e - 1)), None
 
@@ -749,8 +760,9 @@ class Lerp(Function):
 
     @staticmethod
     def backward(ctx, g):
-        w = ctx.weight
-        return (g * (1 - w) if ctx.needs_input_grad[0] else None), (g * w if ctx.needs_input_grad[1] else None), None
+        w = ctx.weight  # PyTorch: grad * (1 - weight) and grad * weight, products with a Scalar (MulBackward1)
+        return ((MulScalar.apply(g, 1 - w) if ctx.needs_input_grad[0] else None),
+                (MulScalar.apply(g, w) if ctx.needs_input_grad[1] else None), None)
 
 
 class LerpTensor(Function):

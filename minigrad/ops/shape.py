@@ -502,7 +502,7 @@ class IndexPut(Function):
         try:
             out[key] = value
         except (ValueError, TypeError):
-            raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to "
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
                                f"indexing result of shape {list(out[key].shape)}") from None
         return out
 

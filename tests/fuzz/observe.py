@@ -178,8 +178,23 @@ def precision_used(steps, torch_record):
     for i, step in enumerate(steps):
         own = [RTOL[d] for d in dtypes.get(i, ()) if d in RTOL]
         upstream = [precision[ref.step] for ref in step.refs()]
+        if step.kind == "attr" and step.name == "grad":  # a .grad was computed by every backward so far
+            upstream += precision
         precision.append(max(own + upstream, default=0.0))
     return precision
+
+
+def written_precision(steps, precision):
+    """precision_used for a tensor's final values: also that of every in-place change made to it later."""
+    from .program import STATEMENTS
+    final = list(precision)
+    for i, step in enumerate(steps):
+        inner = step.args[0] if step.kind == "no_grad" else step
+        writes = inner.kind in STATEMENTS or (inner.kind in ("method", "call") and inner.name.endswith("_"))
+        if writes and inner.args and isinstance(inner.args[0], Ref):
+            target = inner.args[0].step
+            final[target] = max(final[target], precision[i])
+    return final
 
 
 def _float_dtypes(observation):
@@ -219,6 +234,7 @@ def compare(steps, torch_record, minigrad_record, names):
     gradient_steps = [i for i, step in enumerate(steps) if step.name in GRADIENT_STEPS]
     any_gradient_tainted = any(i in tainted for i in gradient_steps)
     precision = precision_used(steps, torch_record)
+    final_precision = written_precision(steps, precision)
     gradient_precision = max((precision[i] for i in gradient_steps), default=0.0)
     for key, expected in torch_record:
         got = mine.get(key, ("missing",))
@@ -233,6 +249,8 @@ def compare(steps, torch_record, minigrad_record, names):
         elif key_kind == "final-grad":
             signs, rtol = not any_gradient_tainted, gradient_precision
             scale = max((operands[root.step] for j in gradient_steps for root in steps[j].refs()[:1]), default=0.0)
+        elif key_kind == "final":
+            signs, rtol = i not in tainted, final_precision[i]
         else:
             signs, rtol = i not in tainted, precision[i]
         difference = compare_observation(expected, got, key_kind, signs, rtol, scale)
