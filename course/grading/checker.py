@@ -142,6 +142,18 @@ def check(exercise_id, answer):
 
 # ---------------------------------------------------------------------------------------------- comparing values
 
+def tuple_part(size, name):
+    """For a Case's `key`: tuple_part(2, "pair")(i) picks item i (or a slice) of the tuple an answer returns; any
+    other return form raises TypeError, which check() reports with the exercise's `returns` text."""
+    def pick(i):
+        def take(result):
+            if not (isinstance(result, tuple) and len(result) == size):
+                raise TypeError(f"not a {name}")
+            return result[i]
+        return take
+    return pick
+
+
 def _is_tensor(value):
     return type(value).__name__ == "Tensor" and hasattr(value, "requires_grad")
 

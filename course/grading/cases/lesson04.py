@@ -4,18 +4,7 @@ from functools import partial
 import numpy as np
 
 import minigrad as torch
-from course.grading.checker import Case, exercise
-
-
-def _part(size, name):
-    """Item i of the tuple an answer returns; anything else is reported with the exercise's `returns` text."""
-    def pick(i):
-        def take(result):
-            if not (isinstance(result, tuple) and len(result) == size):
-                raise TypeError(f"not a {name}")
-            return result[i]
-        return take
-    return pick
+from course.grading.checker import Case, exercise, tuple_part
 
 
 def _mixer(x):
@@ -72,7 +61,7 @@ def _linear_reference(X, W, G):  # noqa: N803 - matrix names, as in the task
           error_hints=(("shapes cannot be multiplied", "match the shapes: dW has W's shape (d, h), so it is "
                                                        "X.T @ G; dX has X's shape (n, d), so it is G @ W.T."),))
 def linear_backward():
-    triple = _part(3, "triple")
+    triple = tuple_part(3, "triple")
     for seed, (n, d, h) in enumerate(((4, 3, 2), (1, 2, 5), (6, 1, 1), (3, 4, 3))):
         X, W, G = _linear_case(seed, n, d, h)  # noqa: N806
         dW, dX, db = _linear_reference(X, W, G)  # noqa: N806
@@ -154,7 +143,7 @@ def _mul_reference(a, b, grad):
           hint="local derivatives: d(a*b)/da = b, d(a*b)/db = a; multiply by grad_out in the broadcast shape, then "
                "un-broadcast each to its input's shape.")
 def broadcast_mul_backward():
-    pair = _part(2, "pair")
+    pair = tuple_part(2, "pair")
     for k, (shape_a, shape_b) in enumerate(MUL_CASES):
         generator = np.random.default_rng(20 + k)
         a = torch.tensor(generator.integers(-3, 4, size=shape_a), dtype=torch.float32)

@@ -4,19 +4,8 @@ from functools import partial
 import numpy as np
 
 import minigrad as torch
-from course.grading.checker import Case, exercise
+from course.grading.checker import Case, exercise, tuple_part
 from minigrad import nn
-
-
-def _part(size, name):
-    """Item i of the tuple an answer returns; anything else is reported with the exercise's `returns` text."""
-    def pick(i):
-        def take(result):
-            if not (isinstance(result, tuple) and len(result) == size):
-                raise TypeError(f"not a {name}")
-            return result[i]
-        return take
-    return pick
 
 
 def _grad_after(values, calls, zero_between=False):
@@ -77,7 +66,7 @@ def _train_line(xs, ys, steps, lr, placement):
 @exercise("05.2", returns="a pair (w, b) of numbers",
           hint="the order of a step: zero_grad, forward, loss, backward, step.")
 def fixed_loop():
-    pair = _part(2, "pair")
+    pair = tuple_part(2, "pair")
     for seed, (n, steps, lr) in enumerate(((24, 100, 0.05), (10, 30, 0.1), (16, 1, 0.2), (30, 60, 0.02))):
         xs, ys = _line_data(seed, n)
         w, b = _train_line(xs, ys, steps, lr, "top")
@@ -145,7 +134,7 @@ def _big_batch(model, inputs, targets):
           hint="clear the model's gradients once, then for each micro-batch: loss * n_i / N, backward(), no "
                "clearing in between.")
 def micro_batches():
-    pair = _part(2, "pair")
+    pair = tuple_part(2, "pair")
     for seed, (n, d, size, stale) in enumerate(MICRO_CASES):
         setup = _Setup(seed, n, d, size, stale)
         model, inputs, targets, _ = setup()

@@ -1,19 +1,8 @@
 """Hidden cases for practice 07 · retain_graph, create_graph and higher-order derivatives."""
 
 import minigrad as torch
-from course.grading.checker import Case, exercise
+from course.grading.checker import Case, exercise, tuple_part
 from minigrad import nn
-
-
-def _part(size, name):
-    """Item i of the tuple an answer returns; anything else is reported with the exercise's `returns` text."""
-    def pick(i):
-        def take(result):
-            if not (isinstance(result, tuple) and len(result) == size):
-                raise TypeError(f"not a {name}")
-            return result[i]
-        return take
-    return pick
 
 
 def _polynomial(x):
@@ -44,7 +33,7 @@ CREATE_GRAPH_HINT = ("a gradient returned without create_graph=True has no graph
           error_hints=(("does not require grad and does not have a grad_fn", CREATE_GRAPH_HINT),
                        ("backward through the graph a second time", CREATE_GRAPH_HINT)))
 def polynomial_derivatives():
-    triple = _part(3, "triple")
+    triple = tuple_part(3, "triple")
     for x0 in (1.0, 2.0, -0.5, 0.0, 1.5):
         value, first, second, third = _derivatives(_polynomial, x0, 3)
         label = f"x0 = {x0}"

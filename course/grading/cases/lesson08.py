@@ -2,18 +2,8 @@
 from functools import partial
 
 import minigrad as torch
-from course.grading.checker import Case, exercise
+from course.grading.checker import Case, exercise, tuple_part
 from minigrad import nn
-
-
-def _part(size, name):
-    def pick(i):
-        def take(result):
-            if not (isinstance(result, tuple) and len(result) == size):
-                raise TypeError(f"not a {name}")
-            return result[i]
-        return take
-    return pick
 
 
 def _fresh(values):
@@ -23,7 +13,7 @@ def _fresh(values):
 @exercise("08.1", returns="a pair (u_grad, t_grad)",
           hint="u is not a leaf: call u.retain_grad() before s.backward(), then read u.grad and t.grad.")
 def intermediate_grads():
-    pair = _part(2, "pair")
+    pair = tuple_part(2, "pair")
     for values in ([1.0, 2.0], [0.5, -1.0, 3.0], [[1.0, 2.0], [3.0, 4.0]], [0.0]):
         t = torch.tensor(values, requires_grad=True)
         u = t**2
@@ -119,7 +109,7 @@ CLIP_CASES = (
           hint="total = the square root of the sum of squares of every entry of every tensor; if total > max_norm, "
                "multiply every tensor by max_norm / (total + 1e-6).")
 def clip_by_total_norm():
-    pair = _part(2, "pair")
+    pair = tuple_part(2, "pair")
     for grads, max_norm in CLIP_CASES:
         tensors = [torch.tensor(g) for g in grads]
         total, clipped = _clip_reference(tensors, max_norm)

@@ -5,20 +5,8 @@ from functools import partial
 import numpy as np
 
 import minigrad as torch
-from course.grading.checker import Case, exercise
+from course.grading.checker import Case, exercise, tuple_part
 from minigrad import nn
-
-
-def _part(size, name):
-    """Item i of the tuple an answer returns; anything else is reported with the exercise's `returns` text."""
-    def pick(i):
-        def take(result):
-            if not (isinstance(result, tuple) and len(result) == size):
-                raise TypeError(f"not a {name}")
-            return result[i]
-        return take
-    return pick
-
 
 # ------------------------------------------------------------------------------------------ 11.1 one step
 
@@ -34,7 +22,7 @@ def _gradients(w0, b0, xs, ys):
 @exercise("11.1", returns="a pair (w, b) of numbers",
           hint="watch w and b, compute the mean squared error, backward(), then subtract lr times each gradient.")
 def one_step():
-    pair = _part(2, "pair")
+    pair = tuple_part(2, "pair")
     for w0, b0, xs, ys, lr in ((0.0, 0.0, [1.0, 2.0, 3.0, 4.0], [3.0, 5.0, 7.0, 9.0], 0.1),
                                (1.0, -1.0, [0.0, 1.0, 2.0], [1.0, 3.0, 5.0], 0.05),
                                (2.0, 0.5, [-1.0, 0.5, 2.0, 3.0, 4.0], [-4.0, 1.0, 5.5, 8.0, 12.5], 0.01),

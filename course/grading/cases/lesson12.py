@@ -14,20 +14,8 @@ import numpy as np
 
 import minigrad as torch
 from course.grading import checker
-from course.grading.checker import Case, exercise, same
+from course.grading.checker import Case, exercise, same, tuple_part
 from minigrad.autograd import forward_ad
-
-
-def _part(size, name):
-    """Item i of the tuple an answer returns; anything else is reported with the exercise's `returns` text."""
-    def pick(i):
-        def take(result):
-            if not (isinstance(result, tuple) and len(result) == size):
-                raise TypeError(f"not a {name}")
-            return result[i]  # i may be slice(None): the whole tuple, once its form is checked
-        return take
-    return pick
-
 
 # ------------------------------------------------------------------------------ 12.1 passes for a Jacobian
 
@@ -70,7 +58,7 @@ def passes_for_jacobian():
         forward, reverse = _count_passes(n, m, seed)
         mistakes = ((reverse, forward), SWAPPED_HINT), ((1, 1), SINGLE_PASS_HINT)
         yield Case(f"n = {n}, m = {m}", (n, m), (forward, reverse), "(forward_passes, reverse_passes)",
-                   _part(2, "pair")(slice(None)), mistakes=mistakes if (n, m) != (1, 1) else ())
+                   tuple_part(2, "pair")(slice(None)), mistakes=mistakes if (n, m) != (1, 1) else ())
 
 
 # ------------------------------------------------------------------------------ 12.2 dual numbers
@@ -128,7 +116,7 @@ REFLECTED_HINT = ("a number on the left (2 * x, 1 - x) calls int.__mul__ or floa
                                                   "exp(u)·u'."),
                        ("bad operand type for unary -", "define __neg__ for -x (the tangent changes sign too).")))
 def value_and_derivative():
-    pair = _part(2, "pair")
+    pair = tuple_part(2, "pair")
     for text, function, x0, wrong in DUAL_FUNCTIONS:
         value, slope = _value_and_slope(function, x0)
         label = f"f(x) = {text}, x0 = {x0:g}"

@@ -4,19 +4,8 @@ from functools import lru_cache, partial
 import numpy as np
 
 import minigrad as torch
-from course.grading.checker import Case, exercise
+from course.grading.checker import Case, exercise, tuple_part
 from minigrad import nn
-
-
-def _part(size, name):
-    """Item i of the tuple an answer returns; anything else is reported with the exercise's `returns` text."""
-    def pick(i):
-        def take(result):
-            if not (isinstance(result, tuple) and len(result) == size):
-                raise TypeError(f"not a {name}")
-            return result[i]
-        return take
-    return pick
 
 
 def _type_name(value):
@@ -100,7 +89,7 @@ def _loss_levels(num_classes):
 @exercise("13.2", returns="a pair (first_loss, softmax_floor) of numbers",
           hint="cross-entropy is −ln of the probability the model's softmax gives the right class.")
 def loss_levels():
-    pair = _part(2, "pair")
+    pair = tuple_part(2, "pair")
     for num_classes in (10, 2, 3, 100, 1000):
         first, floor = _loss_levels(num_classes)
         label = f"num_classes = {num_classes}"
