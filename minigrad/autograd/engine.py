@@ -67,18 +67,20 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
                     continue
                 # 4. the node's backward: one gradient per input (None where there is none)
                 grads_in = _call_backward(node, grads) if grads is not None else None
+                positions, metas = node._arg_pos, node._input_meta  # per input: its argument's position, shape
                 for j, (child, nr) in enumerate(node.next_functions):
                     if child is None or child not in deps:  # an input without a gradient, or off every path
                         continue
-                    grad = grads_in[node._arg_pos[j]] if grads_in is not None else None
+                    grad = grads_in[positions[j]] if grads_in is not None else None
                     if grad is not None:
                         # 5. back to the input's shape (and dtype), 6. summed with what else reached that input
-                        shape, dtype = node._input_meta[j]
+                        shape, dtype = metas[j]
                         if grad._data.shape != shape or grad._data.dtype != dtype:
                             grad = _to_input(grad, node, j)
                         _add(buffers, child, nr, grad)
-                    deps[child] -= 1
-                    if deps[child] == 0:
+                    waiting = deps[child] - 1  # edges into child that have not delivered yet
+                    deps[child] = waiting
+                    if waiting == 0:
                         heapq.heappush(ready, (-child._seq, child))
                 # 8. free what forward saved for this node
                 if not retain_graph:
@@ -265,8 +267,11 @@ def _broadcasts_to(shape, grad_shape):
 def _add(buffers, node, nr, grad):
     """Fan-in: gradients reaching the same output of a node add up."""
     slots = buffers.get(node)
-    if slots is None:
-        slots = buffers[node] = [None] * (len(node._outputs_meta) if node._outputs_meta else 1)
+    if slots is None:  # the first gradient to reach this node
+        if node._outputs_meta is None:  # (a node of one output)
+            buffers[node] = [grad]
+            return
+        slots = buffers[node] = [None] * len(node._outputs_meta)
     slots[nr] = grad if slots[nr] is None else slots[nr] + grad
 
 

@@ -306,19 +306,33 @@ class Function:
     @classmethod
     def apply(cls, *args):
         """Run forward with grad mode off; if an input requires grad, connect the outputs to a new node."""
-        record = state.grad_enabled and _any_requires_grad(args)
+        Tensor = tensor_class()  # noqa: N806 - the class, under its own name
+        record = False
+        if state.grad_enabled:
+            for a in args:  # a view requires grad when its base does (a stale view gets its node now)
+                if isinstance(a, Tensor) and (a._requires_grad or a._base is not None and a._view_requires_grad()):
+                    record = True
+                    break
         dual = forward_ad.current_level >= 0 and _any_tangent(args)
         if not (record or dual or forward_observers) and cls._builtin:
-            return _apply_untracked(cls, args)  # nothing to record or watch: no node at all
+            return _apply_untracked(cls, args, Tensor)  # nothing to record or watch: no node at all
         ctx = cls._node_cls()
-        ctx.needs_input_grad = _needs_input_grad(args, record, dual)
+        if dual:  # forward AD: the inputs with a tangent count too (a jvp may need what backward needs)
+            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and (record and a._requires_grad or
+                                                                     a._tangent is not None) for a in args])
+        else:
+            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args]) if record \
+                else (False,) * len(args)
         grad_mode, state.grad_enabled = state.grad_enabled, False  # forward's own ops record nothing
         try:
             result = cls.forward(ctx, *args)
         finally:
             state.grad_enabled = grad_mode
         several = type(result) is tuple
-        outputs = tuple([_as_output(r, args, ctx) for r in result]) if several else (_as_output(result, args, ctx),)
+        if type(result) is np.ndarray and not cls.is_view:  # the common case: one new array from a built-in op
+            outputs = (Tensor._make(result),)
+        else:
+            outputs = tuple([_as_output(r, args, ctx) for r in (result if several else (result,))])
         if ctx._dirty:
             _check_dirty(ctx)
         if cls.is_view:
@@ -334,29 +348,9 @@ class Function:
         return outputs if several else outputs[0]
 
 
-def _any_requires_grad(args):
-    """Whether autograd must record this op: an input requires grad (a view does when its base does; a view made
-    before its base began to require grad gets its node now)."""
-    tensor_type = tensor_class()
-    for a in args:
-        if isinstance(a, tensor_type) and (a._requires_grad or a._base is not None and a._view_requires_grad()):
-            return True
-    return False
-
-
 def _any_tangent(args):
     tensor_type = tensor_class()
     return any(isinstance(a, tensor_type) and a._tangent is not None for a in args)
-
-
-def _needs_input_grad(args, record, dual):
-    """ctx.needs_input_grad: which inputs get a gradient (under forward AD also the inputs with a tangent, whose
-    jvp may need what backward needs)."""
-    tensor_type = tensor_class()
-    if dual:
-        return tuple([isinstance(a, tensor_type) and (record and a._requires_grad or a._tangent is not None)
-                      for a in args])
-    return tuple([isinstance(a, tensor_type) and a._requires_grad for a in args]) if record else (False,) * len(args)
 
 
 def _node_class(cls):
@@ -406,12 +400,12 @@ class _UntrackedContext:
 _UNTRACKED = _UntrackedContext()
 
 
-def _apply_untracked(cls, args):
+def _apply_untracked(cls, args, Tensor):  # noqa: N803 - the class, under its own name
     """apply's fast path, for a built-in op when nothing is recorded or watched (under no_grad, and every op inside
     a backward formula): forward with a shared ctx that keeps nothing, then the result wrapped; no node."""
     result = cls.forward(_UNTRACKED, *args)
     if type(result) is np.ndarray and not cls.is_view:  # the common case: one new array
-        return tensor_class()._make(result)
+        return Tensor._make(result)
     several = type(result) is tuple
     outputs = tuple([_wrap_if_array(r) for r in result]) if several else (_wrap_if_array(result),)
     if cls.is_view:
@@ -460,9 +454,9 @@ def _connect(ctx, args, outputs):
             edges.append(_NO_EDGE)
             metas.append(None)
     ctx._arg_pos, ctx.next_functions, ctx._input_meta = tuple(positions), tuple(edges), tuple(metas)
-    non_diff = ctx._non_differentiable or ()
-    for nr, out in enumerate(outputs):
-        if isinstance(out, tensor_type) and out._data.dtype.kind == "f" and not any(_same(out, n) for n in non_diff):
+    non_diff = ctx._non_differentiable
+    for nr, out in enumerate(outputs):  # float outputs only: integers have no gradient
+        if isinstance(out, tensor_type) and out._data.dtype.kind == "f" and not (non_diff and _among(out, non_diff)):
             out._grad_fn = ctx
             out._output_nr = nr
             out._requires_grad = True
@@ -472,9 +466,9 @@ def _connect(ctx, args, outputs):
 _NO_EDGE = (None, 0)
 
 
-def _same(output, marked):
-    """Whether `marked` (a tensor, or a built-in op's array) is this output."""
-    return output is marked or output._data is marked
+def _among(output, marked):
+    """Whether `output` is one of the `marked` tensors (or, from a built-in op, arrays)."""
+    return any(output is m or output._data is m for m in marked)
 
 
 def attach_node(cls, args, **attributes):
@@ -499,23 +493,23 @@ def _pack_saved(ctx, outputs, record):
         if t is None:
             versions.append(0)
             continue
-        output_nr = next((nr for nr, out in enumerate(outputs) if _same(out, t)), None)
-        if output_nr is None:
+        for nr, out in enumerate(outputs):
+            if out is t or out._data is t:  # an output (or the array a built-in forward returned)
+                if record:  # keep its array and version counter: the output tensor itself points at this node
+                    if ctx._saved_outputs is None:
+                        ctx._saved_outputs = {}
+                    ctx._saved_outputs[nr] = (out._data, out._shared_version_counter())
+                    packed[i] = _OutputSlot(nr)
+                else:  # no node in the graph (forward AD only): the output itself is safe to keep
+                    packed[i] = out
+                versions.append(out._version)
+                break
+        else:
             if isinstance(t, np.ndarray):
                 raise TypeError(msg.save_non_tensor(i, "numpy.ndarray"))
             if t._inference and record:
                 raise RuntimeError(msg.INFERENCE_SAVE)
             versions.append(t._version)
-            continue
-        out = outputs[output_nr]
-        if not record:  # no node in the graph (forward AD only): the output itself is safe to keep
-            packed[i] = out
-        else:
-            if ctx._saved_outputs is None:
-                ctx._saved_outputs = {}
-            ctx._saved_outputs[output_nr] = (out._data, out._shared_version_counter())
-            packed[i] = _OutputSlot(output_nr)
-        versions.append(out._version)
     ctx._saved = tuple(packed)
     ctx._saved_versions = tuple(versions)
 
@@ -613,7 +607,7 @@ def _push_tangents(cls, ctx, args, outputs):
     for out, tangent in zip(outputs, result):
         if tangent is None or not isinstance(out, Tensor) or out._data.dtype.kind != "f":
             continue
-        if any(_same(out, n) for n in non_diff):
+        if _among(out, non_diff):
             continue
         if not isinstance(tangent, Tensor):
             tangent = wrap(np.asarray(tangent, dtype=out._data.dtype))
