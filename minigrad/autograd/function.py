@@ -119,7 +119,7 @@ class BackwardNode(Node):
         """Keep tensors for backward. A built-in op's forward may also save the numpy array it returns: backward
         then gets the output tensor."""
         for i, t in enumerate(tensors):
-            if t is not None and not isinstance(t, (np.ndarray, tensor_class())):
+            if t is not None and not isinstance(t, (np.ndarray, np.generic, tensor_class())):
                 raise TypeError(msg.save_non_tensor(i, type(t).__name__))
         self._saved = tensors
 
@@ -340,7 +340,7 @@ class Function:
         if record:
             _connect(ctx, args, outputs)
         if ctx._saved and (record or dual):
-            _pack_saved(ctx, outputs, record)
+            _pack_saved(ctx, outputs, result if several else (result,), record)
         if dual:
             _push_tangents(cls, ctx, args, outputs)
         for observe in forward_observers:
@@ -482,9 +482,10 @@ def attach_node(cls, args, **attributes):
     return ctx
 
 
-def _pack_saved(ctx, outputs, record):
+def _pack_saved(ctx, outputs, results, record):
     """What forward saved, made safe to keep: a saved output is kept as its array (the output tensor points at this
-    node; keeping the tensor would make a cycle), and each saved tensor's version is noted for _check_versions."""
+    node; keeping the tensor would make a cycle), and each saved tensor's version is noted for _check_versions.
+    `results`: what forward returned (a built-in op saves its output as the array it returns)."""
     saved = ctx._saved
     if all(t is None for t in saved):  # e.g. `x * 2`: nothing to check later, but still freed after backward
         return
@@ -493,8 +494,9 @@ def _pack_saved(ctx, outputs, record):
         if t is None:
             versions.append(0)
             continue
+        array = not isinstance(t, tensor_class())
         for nr, out in enumerate(outputs):
-            if out is t or out._data is t:  # an output (or the array a built-in forward returned)
+            if out is t or array and results[nr] is t:  # an output (or the array a built-in forward returned)
                 if record:  # keep its array and version counter: the output tensor itself points at this node
                     if ctx._saved_outputs is None:
                         ctx._saved_outputs = {}
@@ -505,7 +507,7 @@ def _pack_saved(ctx, outputs, record):
                 versions.append(out._version)
                 break
         else:
-            if isinstance(t, np.ndarray):
+            if array:
                 raise TypeError(msg.save_non_tensor(i, "numpy.ndarray"))
             if t._inference and record:
                 raise RuntimeError(msg.INFERENCE_SAVE)
@@ -549,11 +551,11 @@ VIEW_IN_NO_GRAD, VIEW_IN_INFERENCE, VIEW_OF_SEVERAL = "no_grad", "inference", "s
 def auto_element_wise(ctx, *tangents):
     """The jvp of an element-wise op, read off its backward (PyTorch's `auto_element_wise`): each input's block of
     the Jacobian is diagonal, so backward applied to that input's tangent gives its part of J·t."""
-    total = None
+    total, shape = None, ctx.output.shape
     for i, t in enumerate(tangents):
         if t is None:
             continue
-        part = ctx.backward(t)[i]
+        part = ctx.backward(t if t.shape == shape else t.expand(shape))[i]  # (backward takes g of the output's shape)
         if part is not None:
             total = part if total is None else total + part
     return total
@@ -600,7 +602,7 @@ def _push_tangents(cls, ctx, args, outputs):
     tangents = tuple((a._tangent if a._tangent is not None else _zero_tangent(a)) if isinstance(a, Tensor) else None
                      for a in args)
     with forward_ad.paused():  # the rule's own ops compute no tangents of their own, and record no graph
-        result = _jvp_rule(cls)(JvpContext(ctx, cls, args, outputs), *tangents)
+        result = cls.jvp(JvpContext(ctx, cls, args, outputs), *tangents)
     if not isinstance(result, tuple):
         result = (result,)
     non_diff = ctx._non_differentiable or ()
@@ -614,12 +616,6 @@ def _push_tangents(cls, ctx, args, outputs):
         if tangent.shape != out.shape:
             tangent = wrap(np.broadcast_to(tangent._data, out.shape).copy())
         forward_ad.set_tangent(out, tangent)
-
-
-def _jvp_rule(cls):
-    if cls.jvp is not Function.jvp or not cls._builtin:
-        return cls.jvp
-    return forward_ad.legacy_rule(cls)  # ops whose jvp still lives in forward_ad's table (being moved next to each op)
 
 
 def _zero_tangent(t):

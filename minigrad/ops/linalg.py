@@ -4,8 +4,14 @@ times a vector or matrix folded into one mv/mm, else bmm over the broadcast batc
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, auto_linear
 from .shape import UnsafeView
+
+
+def bilinear_jvp(ctx, ta, tb):
+    """The jvp of a product, linear in each factor: d(a b) = da b + a db."""
+    a, b = ctx.inputs
+    return ctx.op.apply(ta, b) + ctx.op.apply(a, tb)
 
 
 class Dot(Function):
@@ -27,6 +33,8 @@ class Dot(Function):
         a, b = ctx.saved_tensors
         return g * b, g * a
 
+    jvp = bilinear_jvp
+
 
 class Mv(Function):
     """M v:  dM = outer(g, v),  dv = M^T g"""
@@ -45,6 +53,8 @@ class Mv(Function):
     def backward(ctx, g):
         m, v = ctx.saved_tensors
         return g.unsqueeze(1) * v, m.t() @ g
+
+    jvp = bilinear_jvp
 
 
 class Mm(Function):
@@ -65,6 +75,8 @@ class Mm(Function):
         a, b = ctx.saved_tensors
         return (g @ b.t() if b is not None else None), (a.t() @ g if a is not None else None)
 
+    jvp = bilinear_jvp
+
 
 class SqueezeRow(Function):
     """v M for a vector v is computed as PyTorch does, (v as a 1-row matrix) @ M: this turns the 1-row result
@@ -78,6 +90,8 @@ class SqueezeRow(Function):
     @staticmethod
     def backward(ctx, g):
         return g.unsqueeze(0)
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Bmm(Function):
@@ -95,6 +109,8 @@ class Bmm(Function):
         a, b = ctx.saved_tensors
         return (Bmm.apply(g, b.transpose(1, 2)) if b is not None else None,
                 Bmm.apply(a.transpose(1, 2), g) if a is not None else None)
+
+    jvp = bilinear_jvp
 
 
 class Addmm(Function):
@@ -117,6 +133,11 @@ class Addmm(Function):
         # x^T g computed as (g^T x)^T: once TBackward0 transposes it back, W's gradient is laid out like W
         # itself, so W.grad can take it without a copy
         return g, (g @ wt.t() if wt is not None else None), ((g.t() @ x).t() if x is not None else None)
+
+    @staticmethod
+    def jvp(ctx, t_bias, tx, twt):
+        _, x, wt = ctx.inputs
+        return Addmm.apply(t_bias, tx, wt) + Mm.apply(x, twt)
 
 
 def matmul(a, b):

@@ -2,7 +2,7 @@
 in-place overwrites (copy_, fill_, zero_) whose old values get no gradient."""
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, auto_linear, wrap
 
 
 class Clone(Function):
@@ -17,6 +17,8 @@ class Clone(Function):
     def backward(ctx, g):
         return g
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class ToCopy(Function):
     """a converted to another dtype:  da = g (the engine converts it back to a's dtype)"""
@@ -30,6 +32,8 @@ class ToCopy(Function):
     def backward(ctx, g):
         return g, None
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class CopyBackwards(Function):
     """the first gradient stored in a leaf's .grad when create_graph=True:  da = g"""
@@ -42,6 +46,8 @@ class CopyBackwards(Function):
     @staticmethod
     def backward(ctx, g):
         return g
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class CopyInto(Function):
@@ -65,6 +71,8 @@ class CopyInto(Function):
     def backward(ctx, g):
         return (_zeros(g) if ctx.needs_input_grad[0] else None), (g if ctx.needs_input_grad[1] else None)
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class Fill(Function):
     """every element set to a number:  da = 0"""
@@ -77,6 +85,10 @@ class Fill(Function):
     @staticmethod
     def backward(ctx, g):
         return _zeros(g), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return _zeros(t)  # a constant
 
 
 class FillTensor(Function):
@@ -94,11 +106,13 @@ class FillTensor(Function):
     def backward(ctx, g):
         return (_zeros(g) if ctx.needs_input_grad[0] else None), (g.sum() if ctx.needs_input_grad[1] else None)
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 def _zeros(g):
     """The gradient of overwritten values: +0 everywhere, with no graph (PyTorch's zeros_like; g * 0 would give
     -0. for a negative g)."""
-    return g._make_like(np.zeros(g._data.shape, g._data.dtype))
+    return wrap(np.zeros(g._data.shape, g._data.dtype))
 
 
 class Zero(Fill):
