@@ -130,7 +130,7 @@ for _name in ("add sub mul div pow neg exp log sin cos tanh sigmoid relu abs sqr
               "clamp clip sum mean max min amax amin argmax argmin norm var std softmax log_softmax logsumexp "
               "reshape flatten transpose t permute squeeze unsqueeze mm mv dot bmm allclose equal narrow select "
               "split chunk unbind masked_fill detach clone tan log1p floor round prod cumsum repeat isnan isinf "
-              "isfinite").split():
+              "isfinite index_put").split():
     globals()[_name] = _method(_name)
 del _name
 
@@ -139,7 +139,7 @@ multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg  # n
 
 # in-place functional forms: torch.sin_(x) is x.sin_()
 for _name in ("abs_ cos_ exp_ log_ log1p_ neg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sqrt_ square_ tan_ tanh_ "
-              "zero_ floor_ clamp_ clip_ fill_ detach_").split():
+              "zero_ floor_ clamp_ clip_ fill_ detach_ index_put_").split():
     globals()[_name] = _method(_name)
 del _name
 

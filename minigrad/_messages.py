@@ -165,3 +165,27 @@ def permute_wrong_length(ndim, given):
 
 VIEW_NOT_POSSIBLE = ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
                      "across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+# ---- index_put_ (tensor.py) ----
+INDEX_PUT_EXPANDED = (
+    "Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before performing this operation. "
+    "This also applies to advanced indexing e.g. tensor[indices] = tensor (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:976.)")
+MASKED_FILL_EXPANDED = (
+    "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor before performing this "
+    "operation. This also applies to advanced indexing e.g. tensor[mask] = scalar (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:2450.)")
+
+
+def index_put_argument(name, argument, position, expected, value):
+    return f"{name}(): argument '{argument}' (position {position}) must be {expected}, not {type(value).__name__}"
+
+
+def expected_tensor_element(index, argument, value):
+    return f"expected Tensor as element {index} in argument {argument}, but got {type(value).__name__}"
+
+
+def index_put_dtypes(destination, source):
+    return (f"Index put requires the source and destination dtypes match, got {destination} for the destination and "
+            f"{source} for the source.")

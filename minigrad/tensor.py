@@ -9,7 +9,7 @@ import weakref
 
 import numpy as np
 
-from . import _dtype, _random, tensor_math
+from . import _dtype, _random, _warn, tensor_math
 from . import _messages as msg
 from ._printing import dtype_suffix, format_tensor
 from .autograd import backward as autograd_backward
@@ -454,9 +454,38 @@ class Tensor(TensorMath):
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
         try:
             if sh.is_advanced(key):
-                self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key), value)
+                self._index_put(key, _without_leading_ones(value))
             else:
                 _copy_to(self[key] if sh.applied_ops(key, self._data.shape) else self, value)
+        except IndexError as error:
+            raise IndexError(_index_message(error, key, self._data.ndim)) from None
+
+    def _index_put(self, key, value, accumulate=False):
+        """self[key] = value (+= with accumulate) for a key with index tensors: PyTorch's index_put_. Into a
+        tensor whose elements share memory (an expanded one) PyTorch still writes, element by element (the last
+        write to a place wins), and warns when the tensor left after the key's ints and slices is such a one."""
+        if _has_internal_overlap(self._data[_without_index_arrays(key)]):
+            _warn.warn(msg.INDEX_PUT_EXPANDED)
+            arrays = [p for p in (key if isinstance(key, tuple) else (key,)) if isinstance(p, np.ndarray)]
+            if len(arrays) == 1 and arrays[0].dtype == bool and value._data.size == 1:
+                _warn.warn(msg.MASKED_FILL_EXPANDED)  # PyTorch fills through one mask with masked_fill_
+        return self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key, accumulate), value,
+                             written=key if _has_internal_overlap(self._data) else None)
+
+    def index_put_(self, indices, values, accumulate=False):
+        """self[indices] = values (or += with accumulate=True): indices a tuple of index tensors, values a tensor
+        of self's dtype."""
+        key = _index_put_key("index_put_", indices, values, self)
+        try:
+            return self._index_put(key, values, accumulate)
+        except IndexError as error:
+            raise IndexError(_index_message(error, key, self._data.ndim)) from None
+
+    def index_put(self, indices, values, accumulate=False):
+        """index_put_ on a copy (the out-of-place form)."""
+        key = _index_put_key("index_put", indices, values, self)
+        try:
+            return sh.IndexPut.apply(self, values, key, accumulate)
         except IndexError as error:
             raise IndexError(_index_message(error, key, self._data.ndim)) from None
 
@@ -474,28 +503,31 @@ class Tensor(TensorMath):
             elif self._requires_grad and self._grad_fn is None:
                 raise RuntimeError(msg.LEAF_INPLACE)
 
-    def _inplace(self, op, *args, same_value_everywhere=False):
+    def _inplace(self, op, *args, same_value_everywhere=False, written=None):
+        """`written`: the key of the only places the op changes (index_put_), written one by one."""
         records = state.grad_enabled and (self.requires_grad or any(
             isinstance(a, Tensor) and a.requires_grad for a in args))
         self._check_inplace(records)
         for a in args:
             if isinstance(a, Tensor):
                 _check_partial_overlap(self._data, a._data)
-        if not same_value_everywhere and self._data.size and any(stride == 0 and n > 1 for stride, n in zip(
-                self._data.strides, self._data.shape)):  # (numpy gives an empty array zero strides)
+        if not same_value_everywhere and written is None and _has_internal_overlap(self._data):
             raise RuntimeError(msg.WRITE_TO_SHARED_ELEMENTS)
         # the op may save its input: give it a copy of the old values, as PyTorch saves `original_self`
         result = op(self._snapshot() if records else self, *args)
-        return self._write_result(result)
+        return self._write_result(result, written)
 
-    def _write_result(self, result):
+    def _write_result(self, result, written=None):
         if result._data.shape != self._data.shape:  # PyTorch checks the shape first, then the dtype
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                                f"{list(result.shape)}")
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
             raise RuntimeError(f"result type {result.dtype._short} can't be cast to the desired output type "
                                f"{self.dtype._short}")
-        self._data[...] = result._data
+        if written is None:
+            self._data[...] = result._data
+        else:
+            self._data[written] = result._data[written]
         self._bump_version()
         if result._grad_fn is not None:  # this tensor is now the output of the op's node
             if self._base is not None:  # written through a view: the base's history changes (CopySlices)
@@ -582,6 +614,47 @@ def to_dtype(args, kwargs):
 # ---- helpers ----
 _C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
                  "int32": "int", "bool": "bool"}
+
+
+def _has_internal_overlap(array):
+    """Whether elements share memory (a zero stride on a dim of more than one: an expanded tensor); numpy gives an
+    empty array zero strides."""
+    return array.size > 0 and any(stride == 0 and n > 1 for stride, n in zip(array.strides, array.shape))
+
+
+def _without_index_arrays(key):
+    """The key's ints, slices, None and ... alone (each index array replaced by whole dims): what PyTorch applies
+    before index_put_ writes through the index arrays."""
+    parts = key if isinstance(key, tuple) else (key,)
+    basic = []
+    for p in parts:
+        if isinstance(p, np.ndarray):
+            basic.extend([slice(None)] * (p.ndim if p.dtype == bool else 1))
+        else:
+            basic.append(p)
+    return tuple(basic)
+
+
+def _without_leading_ones(value):
+    """PyTorch views a value written through an index without its leading dims of size 1 (a recorded view)."""
+    sizes = value.shape
+    while sizes and sizes[0] == 1:
+        sizes = sizes[1:]
+    return value if sizes == value.shape else value.view(sizes)
+
+
+def _index_put_key(name, indices, values, target):
+    """index_put_'s argument checks, with PyTorch's texts; the indices as a key."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(msg.index_put_argument(name, "indices", 1, "tuple of Tensors", indices))
+    for i, index in enumerate(indices):
+        if not isinstance(index, Tensor):
+            raise TypeError(msg.expected_tensor_element(i, 0, index))
+    if not isinstance(values, Tensor):
+        raise TypeError(msg.index_put_argument(name, "values", 2, "Tensor", values))
+    if values.dtype is not target.dtype:
+        raise RuntimeError(msg.index_put_dtypes(target.dtype._short, values.dtype._short))
+    return _index_key(tuple(indices))
 
 
 def _check_partial_overlap(out, arg):

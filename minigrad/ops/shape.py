@@ -504,7 +504,7 @@ _INDEX_BACKWARD = {Select: SelectBackward, Slice: SliceBackward, UnsqueezeIndex:
 class AsStrided(Function):
     """a view's values read out of its base at the given places (positions in the flattened base): the node a
     view gets once its base (or another view of it) has changed in place (see minigrad/autograd/views.py):
-    dbase = zeros, g added at the places"""
+    dbase = zeros with g copied to the places (added where two view elements share one, as in an expanded view)"""
     node_name = "AsStridedBackward0"
 
     @staticmethod
@@ -514,7 +514,12 @@ class AsStrided(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return IndexAddInto.apply(g, ctx.places, (int(np.prod(ctx.shape)),)).view(ctx.shape), None
+        size = int(np.prod(ctx.shape))
+        # PyTorch copies g into the zeros when the places do not overlap (so a -0. of g stays -0.), adds otherwise;
+        # the result is again read out as_strided (its node under create_graph is AsStridedBackward0)
+        overlap = np.unique(ctx.places).size < ctx.places.size
+        storage = (IndexAddInto if overlap else SelectBackward).apply(g, ctx.places, (size,))
+        return AsStrided.apply(storage, np.arange(size).reshape(ctx.shape)), None
 
     jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
@@ -538,19 +543,24 @@ class IndexAddInto(Function):
 
 
 class IndexPut(Function):
-    """a with a[key] = v, out of place (`a[mask] = v` writes its result into a):
-    da = g with 0 at key,  dv = g[key]"""
+    """a with a[key] = v, out of place (`a[mask] = v` writes its result into a); with accumulate, a[key] += v (a
+    place named twice gets both):  da = g with 0 at key (g with accumulate),  dv = g[key]"""
     node_name = "IndexPutBackward0"
 
     @staticmethod
-    def forward(ctx, a, v, key):
-        ctx.key = key
+    def forward(ctx, a, v, key, accumulate=False):
+        ctx.key, ctx.accumulate = key, accumulate
         out = a._data.copy()
         value = v._data
-        while value.ndim and value.shape[0] == 1:  # PyTorch drops the value's leading 1s before broadcasting
-            value = value[0]
         try:
-            out[key] = value
+            # the value must broadcast to the indexed part (numpy would also drop extra leading 1s; PyTorch's
+            # indexing drops them before, with a view: see Tensor.__setitem__)
+            if value.ndim and value.shape[0] == 1 and value.ndim > out[key].ndim:
+                raise ValueError
+            if accumulate:
+                np.add.at(out, key, value)
+            else:
+                out[key] = value
         except (ValueError, TypeError):
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
                                f"indexing result of shape {list(out[key].shape)}") from None
@@ -559,8 +569,8 @@ class IndexPut(Function):
     @staticmethod
     def backward(ctx, g):
         zero = wrap(np.zeros((), dtype=g._data.dtype))
-        da = IndexPut.apply(g, zero, ctx.key) if ctx.needs_input_grad[0] else None
-        return da, (g[ctx.key] if ctx.needs_input_grad[1] else None), None
+        da = (g if ctx.accumulate else IndexPut.apply(g, zero, ctx.key)) if ctx.needs_input_grad[0] else None
+        return da, (g[ctx.key] if ctx.needs_input_grad[1] else None), None, None
 
     jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
