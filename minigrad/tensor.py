@@ -14,7 +14,7 @@ from . import _messages as msg
 from ._printing import dtype_suffix, format_tensor
 from .autograd import backward as autograd_backward
 from .autograd import forward_ad, views
-from .autograd.function import AccumulateGrad, add_hook
+from .autograd.function import AccumulateGrad, add_hook, rebind_saved_output
 from .autograd.grad_mode import state
 from .ops import misc
 from .ops import shape as sh
@@ -454,6 +454,8 @@ class Tensor(TensorMath):
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
         try:
             if sh.is_advanced(key):
+                if value._data.dtype != self._data.dtype and not _fills_through_a_mask(key, value):
+                    raise RuntimeError(msg.index_put_dtypes(self.dtype._short, value.dtype._short))
                 self._index_put(key, _without_leading_ones(value))
             else:
                 _copy_to(self[key] if sh.applied_ops(key, self._data.shape) else self, value)
@@ -505,7 +507,8 @@ class Tensor(TensorMath):
 
     def _inplace(self, op, *args, same_value_everywhere=False, written=None):
         """`written`: the key of the only places the op changes (index_put_), written one by one."""
-        records = state.grad_enabled and (self.requires_grad or any(
+        # (an integer or bool tensor holds no gradient, so nothing is recorded into it: bools.copy_(x) just copies)
+        records = state.grad_enabled and self._data.dtype.kind == "f" and (self.requires_grad or any(
             isinstance(a, Tensor) and a.requires_grad for a in args))
         self._check_inplace(records)
         for a in args:
@@ -534,6 +537,7 @@ class Tensor(TensorMath):
                 views.rebase_history(self, result._grad_fn)
             else:
                 self._set_history(result._grad_fn, result._output_nr)
+            rebind_saved_output(result._grad_fn, result._output_nr, self)
         if result._tangent is not None:  # forward AD: the tangent moves along with the values
             forward_ad.set_tangent(self, result._tangent)
         return self
@@ -633,6 +637,13 @@ def _without_index_arrays(key):
         else:
             basic.append(p)
     return tuple(basic)
+
+
+def _fills_through_a_mask(key, value):
+    """x[mask] = v with a single bool mask (of one dim or more) and a one-element v: PyTorch fills with masked_fill_,
+    which casts v to x's dtype; every other write through index tensors needs v in x's dtype."""
+    arrays = [p for p in (key if isinstance(key, tuple) else (key,)) if isinstance(p, np.ndarray)]
+    return len(arrays) == 1 and arrays[0].dtype == bool and arrays[0].ndim > 0 and value._data.size == 1
 
 
 def _without_leading_ones(value):

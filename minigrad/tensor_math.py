@@ -480,7 +480,8 @@ class TensorMath:
 
     def masked_fill(self, mask, value):
         value = value.item() if isinstance(value, Tensor) else value
-        return sh.MaskedFill.apply(self, _as_tensor(mask)._data.astype(bool, copy=False), value)
+        mask = _as_tensor(mask)
+        return sh.MaskedFill.apply(self, mask if mask._data.dtype == bool else mask._data.astype(bool), value)
 
     def where(self, condition, other):
         return where(condition, self, other)

@@ -209,6 +209,18 @@ def _check_versions(node):
             raise RuntimeError(_version_error(node, t, current, version))
 
 
+def rebind_saved_output(node, output_nr, tensor):
+    """An in-place op computes its output out of place, then writes it into `tensor` (Tensor._write_result): if the
+    op saved that output, it now saves `tensor` itself, its memory and version counter (in PyTorch the output is the
+    tensor), so that a later in-place change of `tensor` makes backward fail."""
+    saved_outputs = node._saved_outputs
+    if saved_outputs is None or output_nr not in saved_outputs:
+        return
+    saved_outputs[output_nr] = (tensor._data, tensor._shared_version_counter())
+    node._saved_versions = tuple(tensor._version if isinstance(t, _OutputSlot) and t.output_nr == output_nr else v
+                                 for t, v in zip(node._saved, node._saved_versions))
+
+
 def _version_error(node, t, current, expected):
     if isinstance(t, _OutputSlot):
         data = node._saved_outputs[t.output_nr][0]

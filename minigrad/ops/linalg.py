@@ -68,14 +68,29 @@ class Mm(Function):
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                                f"{b.shape[0]}x{b.shape[1]})")
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
+        ctx.column_major = _column_major(a), _column_major(b)
         return a._data @ b._data
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        return (g @ b.t() if b is not None else None), (a.t() @ g if a is not None else None)
+        # PyTorch computes the gradient of a matrix laid out column by column (a transpose, or a 1x1) as the
+        # transpose of a product, so that it is laid out the same way (TBackward0 under create_graph)
+        a_by_columns, b_by_columns = ctx.column_major
+        da = db = None
+        if b is not None:
+            da = (b @ g.t()).t() if a_by_columns else g @ b.t()
+        if a is not None:
+            db = (g.t() @ a).t() if b_by_columns else a.t() @ g
+        return da, db
 
     jvp = bilinear_jvp
+
+
+def _column_major(t):
+    """PyTorch's test for a matrix stored column by column: strides (1, rows), in elements."""
+    strides, size = t._data.strides, t._data.itemsize
+    return strides[0] == size and strides[1] == t._data.shape[0] * size
 
 
 class SqueezeRow(Function):

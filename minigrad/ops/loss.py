@@ -160,6 +160,7 @@ class NllLoss(Function):
         loss = -(picked * w) if x.ndim >= 2 else 0 - picked * w
         ctx.reduction, ctx.shape = reduction, x._data.shape
         ctx.safe_target, ctx.w = safe_target, w
+        ctx.save_for_backward(x)  # as PyTorch (backward needs only its shape): changing x in place then fails
         if reduction == "mean":
             ctx.total = w.sum(dtype=w.dtype)
             return np.asarray(loss.sum(dtype=loss.dtype) / ctx.total)
@@ -167,6 +168,7 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, g):
+        ctx.saved_tensors  # noqa: B018 - checks that x was not changed in place (and not freed by a backward)
         index = _pick_index(ctx.shape, ctx.safe_target)
         weights = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # w_i at [i, t_i]
         weights[index] = ctx.w

@@ -342,8 +342,11 @@ class MaskedFill(Function):
 
     @staticmethod
     def forward(ctx, a, mask, value):
-        ctx.save_for_backward(wrap(mask))  # saved as PyTorch does: freed after backward
-        return np.where(mask, np.asarray(value, dtype=a._data.dtype), a._data)
+        # mask: the learner's bool tensor, saved as PyTorch saves it (changing it in place makes backward fail), or
+        # an array from a backward formula
+        mask = wrap(mask) if isinstance(mask, np.ndarray) else mask
+        ctx.save_for_backward(mask)  # freed after backward, as PyTorch's
+        return np.where(mask._data, np.asarray(value, dtype=a._data.dtype), a._data)
 
     @staticmethod
     def backward(ctx, g):
