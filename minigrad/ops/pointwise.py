@@ -7,6 +7,7 @@ import numpy as np
 from .. import _messages as msg
 from .._numerics import fma
 from ..autograd.function import Function, auto_element_wise, auto_linear, wrap
+from .shape import MaskedFill
 
 
 def _zero(g):
@@ -760,7 +761,6 @@ class Maximum(Function):
 
     @classmethod
     def backward(cls, ctx, g):
-        from .shape import MaskedFill
         a, b = ctx.saved_tensors
         x, y = a._data, b._data
         shared = Where.apply(x == y, g / 2, g)  # PyTorch: where(a == b, g / 2, g), then zero the loser
