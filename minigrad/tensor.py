@@ -9,7 +9,7 @@ import weakref
 
 import numpy as np
 
-from . import _dtype, _random, _warn, tensor_math
+from . import _dtype, _random, _warn
 from . import _messages as msg
 from ._printing import dtype_suffix, format_tensor
 from .autograd import backward as autograd_backward
@@ -598,7 +598,6 @@ class Tensor(TensorMath):
 
 
 _new_tensor = object.__new__
-tensor_math.Tensor = Tensor  # (tensor_math still receives the class here; being replaced by a plain import)
 
 
 def to_dtype(args, kwargs):
