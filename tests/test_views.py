@@ -662,3 +662,28 @@ def test_index_put_gradcheck(accumulate):
 def test_index_put_errors(indices, values, error, text):
     with pytest.raises(error, match=f"^{re.escape(text)}$"):
         minigrad.zeros(3).index_put_(indices, values)
+
+
+# ---- x[index tensor] = v: v must have x's dtype, unless one element fills through a single mask ----
+@pytest.mark.parametrize("target, key, value, expected", [
+    ([0, 0, 0], [0], minigrad.tensor(5.5), "Index put requires the source and destination dtypes match, got Long for "
+                                            "the destination and Float for the source."),
+    ([0, 0, 0], [False, False, False], minigrad.tensor([]), "Index put requires the source and destination dtypes "
+                                                            "match, got Long for the destination and Float for the "
+                                                            "source."),
+    ([0.0, 0.0, 0.0], [0, 1], minigrad.tensor([5.5, 6.5], dtype=minigrad.float64),
+     "Index put requires the source and destination dtypes match, got Float for the destination and Double for the "
+     "source."),
+    ([0, 0, 0], [True, False, True], minigrad.tensor([5.5]), [5, 0, 5]),
+    ([0.0, 0.0, 0.0], [True, False, True], minigrad.tensor(5.5, dtype=minigrad.float64), [5.5, 0.0, 5.5]),
+    ([0.0, 0.0, 0.0], [0, 1], 5, [5.0, 5.0, 0.0]),
+])
+def test_index_write_dtypes(target, key, value, expected):
+    x = minigrad.tensor(target)
+    key = minigrad.tensor(key, dtype=minigrad.bool if isinstance(key[0], bool) else minigrad.int64)
+    if isinstance(expected, str):
+        with raises_exactly(expected):
+            x[key] = value
+    else:
+        x[key] = value
+        assert x.tolist() == expected

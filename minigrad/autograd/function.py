@@ -219,12 +219,15 @@ def rebind_saved_output(node, output_nr, tensor):
     saved_outputs[output_nr] = (tensor._data, tensor._shared_version_counter())
     node._saved_versions = tuple(tensor._version if isinstance(t, _OutputSlot) and t.output_nr == output_nr else v
                                  for t, v in zip(node._saved, node._saved_versions))
+    if tensor._base is not None:  # written through a view: PyTorch's message names the view's new node (AsStrided)
+        node.__dict__.setdefault("_saved_view_nodes", {})[output_nr] = tensor._grad_fn.name()
 
 
 def _version_error(node, t, current, expected):
     if isinstance(t, _OutputSlot):
         data = node._saved_outputs[t.output_nr][0]
-        whose = f", which is output {t.output_nr} of {op_name(node.name())},"
+        name = node.__dict__.get("_saved_view_nodes", {}).get(t.output_nr) or node.name()
+        whose = f", which is output {t.output_nr} of {op_name(name)},"
     else:
         if t._promoted_from is not None:  # the op saw the tensor in another dtype (Tensor._promoted): name it
             t = t._promoted_from
