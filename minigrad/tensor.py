@@ -346,8 +346,19 @@ class Tensor(TensorMath):
         return self._inference
 
     def type(self, dtype=None):
+        """The type name ('torch.FloatTensor'), or a converted tensor: dtype a dtype, a legacy tensor type
+        (torch.DoubleTensor) or its name."""
         if dtype is None:
             return self.dtype._type_name
+        if isinstance(dtype, str):
+            named = [d for d in _dtype._ALL if d._type_name == dtype]
+            if not named:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = named[0]
+        elif isinstance(getattr(dtype, "dtype", None), _dtype.dtype):  # torch.DoubleTensor, ...
+            dtype = dtype.dtype
+        elif not isinstance(dtype, _dtype.dtype):
+            raise TypeError("dtype must be a type, str, or dtype object")
         return self.to(dtype)
 
     def to(self, *args, **kwargs):
@@ -604,6 +615,8 @@ def to_dtype(args, kwargs):
     """The dtype asked for by .to(...)'s arguments (a dtype, a tensor, a device), or None; only the CPU exists,
     so any other device is a clear error."""
     target = kwargs.get("dtype")
+    if kwargs.get("device") is not None:
+        _dtype.require_cpu(kwargs["device"])
     for arg in args:
         if isinstance(arg, _dtype.dtype):
             target = arg
