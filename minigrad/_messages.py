@@ -79,6 +79,19 @@ def anomaly_forward_trace(node_name, trace):
     return f"Error detected in {node_name}. Traceback of forward call that caused the error:\n{trace}"
 
 
+# ---- operands ----
+def broadcast_mismatch(shape_a, shape_b):
+    """Two shapes that do not broadcast: PyTorch names the first dim (from the right) where they clash."""
+    n = max(len(shape_a), len(shape_b))
+    for i in range(1, n + 1):
+        sa = shape_a[-i] if i <= len(shape_a) else 1
+        sb = shape_b[-i] if i <= len(shape_b) else 1
+        if sa != sb and sa != 1 and sb != 1:
+            return (f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton "
+                    f"dimension {n - i}")
+    return f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast together"
+
+
 # ---- Tensor's autograd attributes and in-place checks (tensor.py) ----
 NON_LEAF_GRAD = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "

@@ -7,8 +7,9 @@ before an op runs, and wrap plain results (comparisons, ...) with `wrap`.
 """
 import numpy as np
 
+from . import _messages as msg
 from ._data import array_from_data
-from ._dtype import NO_CUDA
+from ._dtype import NO_CUDA, from_numpy_dtype
 from ._warn import warn_once
 from .autograd.function import wrap
 from .ops import linalg
@@ -569,7 +570,7 @@ def _binary(op, a, b, true_division=False, extra=()):
         return op.apply(a, b, *extra)
     except ValueError as error:
         if a._data.shape != b._data.shape:
-            raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None
+            raise RuntimeError(msg.broadcast_mismatch(a.shape, b.shape)) from None
         raise error
 
 
@@ -591,17 +592,6 @@ def _promote(a, b, true_division):
                                                                      b._promoted(target))
 
 
-def _broadcast_message(shape_a, shape_b):
-    n = max(len(shape_a), len(shape_b))
-    for i in range(1, n + 1):
-        sa = shape_a[-i] if i <= len(shape_a) else 1
-        sb = shape_b[-i] if i <= len(shape_b) else 1
-        if sa != sb and sa != 1 and sb != 1:
-            return (f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton "
-                    f"dimension {n - i}")
-    return f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast together"
-
-
 def _bitwise(name, logical, bitwise, a, b):
     """&, |, ^: logical for two bools, bitwise for integers, and PyTorch's error for floats."""
     floats = [t for t in (a, b) if isinstance(t, TensorMath) and t._data.dtype.kind == "f"]
@@ -609,7 +599,7 @@ def _bitwise(name, logical, bitwise, a, b):
         try:
             np.broadcast_shapes(a.shape, b.shape)
         except ValueError:
-            raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None
+            raise RuntimeError(msg.broadcast_mismatch(a.shape, b.shape)) from None
     if floats or isinstance(b, float):
         if isinstance(b, TensorMath) and b._data.dtype != a._data.dtype:
             short = _promote(a, b, False)[0].dtype._short  # named after the dtype the op would compute in
@@ -626,7 +616,7 @@ def _compare(fn, a, b):
     try:
         return wrap(np.asarray(fn(a._data, other)))
     except ValueError:
-        raise RuntimeError(_broadcast_message(a.shape, np.shape(other))) from None
+        raise RuntimeError(msg.broadcast_mismatch(a.shape, np.shape(other))) from None
 
 
 def _shape_args(shape):
@@ -767,7 +757,7 @@ def _clamp(a, low, high):
                 try:
                     np.broadcast_shapes(a.shape, bound.shape)
                 except ValueError:
-                    raise RuntimeError(_broadcast_message(a.shape, bound.shape)) from None
+                    raise RuntimeError(msg.broadcast_mismatch(a.shape, bound.shape)) from None
         return pw.ClampTensor.apply(a, low, high)
     for bound in (low, high):
         if bound is not None:
@@ -790,6 +780,54 @@ for _name in "neg exp log log1p sin cos tan tanh sigmoid abs sqrt rsqrt reciproc
 del _name
 
 
+def cat(tensors, dim=0):
+    """Join tensors along an existing dim (dtypes promote as in PyTorch)."""
+    if isinstance(tensors, TensorMath):
+        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    first = tensors[0]
+    dim = wrap_dim(dim, first.ndim)
+    for i, t in enumerate(tensors[1:], start=1):
+        if t.ndim != first.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {t.ndim}")
+        for d in range(first.ndim):
+            if d != dim and t.shape[d] != first.shape[d]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size "
+                                   f"{first.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list.")
+    return sh.Cat.apply(dim, *_same_dtype(tensors))
+
+
+def stack(tensors, dim=0):
+    """Join same-shaped tensors along a new dim."""
+    if isinstance(tensors, TensorMath):
+        raise TypeError("stack(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    dim = wrap_dim(dim, tensors[0].ndim + 1)
+    for i, t in enumerate(tensors[1:], start=1):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
+                               f"entry 0 and {list(t.shape)} at entry {i}")
+    return sh.Stack.apply(dim, *_same_dtype(tensors))
+
+
+def _same_dtype(tensors):
+    """The tensors converted to their common dtype (PyTorch's promotion: the highest kind, then the widest)."""
+    dtypes = {t._data.dtype for t in tensors}
+    if len(dtypes) == 1:
+        return tensors
+    rank = {"b": 0, "i": 1, "u": 1, "f": 2}
+    top = max(rank[d.kind] for d in dtypes)
+    target = np.result_type(*[d for d in dtypes if rank[d.kind] == top])
+    return [t if t._data.dtype == target else t.to(from_numpy_dtype(target)) for t in tensors]
+
+
 def where(condition, a, b):
     """Pick a where condition holds, b elsewhere; numbers become tensors of the other operand's dtype."""
     cond = _as_tensor(condition)._data.astype(bool, copy=False)
@@ -809,8 +847,8 @@ def where(condition, a, b):
         try:
             first = np.broadcast_shapes(cond.shape, a.shape)
         except ValueError:
-            raise RuntimeError(_broadcast_message(cond.shape, a.shape)) from None
-        raise RuntimeError(_broadcast_message(first, b.shape)) from None
+            raise RuntimeError(msg.broadcast_mismatch(cond.shape, a.shape)) from None
+        raise RuntimeError(msg.broadcast_mismatch(first, b.shape)) from None
     return pw.Where.apply(cond, a, b)
 
 

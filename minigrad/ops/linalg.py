@@ -4,6 +4,7 @@ times a vector or matrix folded into one mv/mm, else bmm over the broadcast batc
 """
 import numpy as np
 
+from .. import _messages as msg
 from ..autograd.function import Function, auto_linear
 from .shape import UnsafeView
 
@@ -217,8 +218,7 @@ def _batched_matmul(a, b):
     try:
         batch = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
     except ValueError:
-        from ..tensor_math import _broadcast_message
-        raise RuntimeError(_broadcast_message(a.shape[:-2], b.shape[:-2])) from None
+        raise RuntimeError(msg.broadcast_mismatch(a.shape[:-2], b.shape[:-2])) from None
     count = int(np.prod(batch))
     left = a.expand(batch + (n, m1)).reshape(count, n, m1)
     if b.ndim == 1:

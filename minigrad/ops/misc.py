@@ -2,6 +2,7 @@
 in-place overwrites (copy_, fill_, zero_) whose old values get no gradient."""
 import numpy as np
 
+from .. import _messages as msg
 from ..autograd.function import Function, auto_linear, wrap
 
 
@@ -59,11 +60,10 @@ class CopyInto(Function):
         try:
             return np.broadcast_to(src._data, dst.shape).astype(dst._data.dtype)
         except ValueError:
-            from ..tensor_math import _broadcast_message
             try:
                 shape = list(np.broadcast_shapes(dst.shape, src.shape))
             except ValueError:
-                raise RuntimeError(_broadcast_message(dst.shape, src.shape)) from None
+                raise RuntimeError(msg.broadcast_mismatch(dst.shape, src.shape)) from None
             message = f"output with shape {list(dst.shape)} doesn't match the broadcast shape {shape}"
             raise RuntimeError(message) from None
 

@@ -858,14 +858,13 @@ _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "in
 
 def lerp(start, end, weight):
     """torch.lerp with PyTorch's checks: end (and a tensor weight) of start's dtype, floating point only."""
-    from ..tensor_math import _broadcast_message
     expected = _C_NAMES[start._data.dtype.name]
     for other in (end, weight):
         if hasattr(other, "_data"):
             try:
                 np.broadcast_shapes(start.shape, other.shape)
             except ValueError:
-                raise RuntimeError(_broadcast_message(start.shape, other.shape)) from None
+                raise RuntimeError(msg.broadcast_mismatch(start.shape, other.shape)) from None
     for name, t in (("end", end), ("weight", weight)):
         if hasattr(t, "_data") and t._data.dtype != start._data.dtype:
             raise RuntimeError(f"expected dtype {expected} for `{name}` but got dtype {_C_NAMES[t._data.dtype.name]}")
