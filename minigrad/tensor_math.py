@@ -80,7 +80,7 @@ class TensorMath:
 
     def __rpow__(self, base):
         a, s = _with_number(self, base)
-        return pw.RPow.apply(a, s)
+        return pw.PowScalar.apply(a, s)
 
     def __neg__(self):
         return pw.Neg.apply(self)

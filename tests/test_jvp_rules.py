@@ -50,7 +50,7 @@ CASES = {
     pw.Neg: [lambda r: (r.t(2, 3),)],
     pw.Pow: [lambda r: (r.positive(2, 3), 3), lambda r: (r.positive(4), 2.5), lambda r: (r.t(3), 0)],
     pw.PowTensor: [lambda r: (r.positive(2, 3), r.t(3))],
-    pw.RPow: [lambda r: (r.t(2, 3), 2.0)],
+    pw.PowScalar: [lambda r: (r.t(2, 3), 2.0)],
     pw.Exp: [lambda r: (r.t(2, 3),)],
     pw.Log: [lambda r: (r.positive(2, 3),)],
     pw.Log1p: [lambda r: (r.positive(2, 3),)],
@@ -143,7 +143,7 @@ CASES = {
     sh.SliceBackward: [lambda r: (r.t(2, 4), (slice(0, 2), Ellipsis), (3, 4))],
     sh.UnsqueezeBackward: [lambda r: (r.t(1, 3, 4), (None, Ellipsis), (3, 4))],
     sh.AsStrided: [lambda r: (r.t(3, 4), np.array([[0, 5], [6, 11]]))],
-    sh.IndexAddInto: [lambda r: (r.t(3, 2), (np.array([0, 2, 0]),), (3, 2))],
+    sh.IndexPutImpl: [lambda r: (r.t(3, 2), (np.array([0, 2, 0]),), (3, 2))],
     sh.IndexPut: [lambda r: (r.t(3, 2), r.t(2, 2), (np.array([0, 2]),))],
     # copies
     misc.Clone: [lambda r: (r.t(2, 3),)],

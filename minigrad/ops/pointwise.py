@@ -351,8 +351,8 @@ class PowTensor(Function):
     jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
-class RPow(Function):
-    """s ** a for a number s:  da = g * (s**a log(s))  (0 where s = 0 and a >= 0)"""
+class PowScalar(Function):
+    """s ** a for a number s (PyTorch's pow.Scalar):  da = g * (s**a log(s))  (0 where s = 0 and a >= 0)"""
     node_name = "PowBackward2"
 
     @staticmethod

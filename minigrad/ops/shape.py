@@ -435,7 +435,7 @@ class Index(Function):
     @staticmethod
     def backward(ctx, g):
         _ = ctx.saved_tensors  # fails once backward has freed them
-        return IndexAddInto.apply(g, ctx.key, ctx.shape), None
+        return IndexPutImpl.apply(g, ctx.key, ctx.shape), None
 
     jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
@@ -521,14 +521,15 @@ class AsStrided(Function):
         # PyTorch copies g into the zeros when the places do not overlap (so a -0. of g stays -0.), adds otherwise;
         # the result is again read out as_strided (its node under create_graph is AsStridedBackward0)
         overlap = np.unique(ctx.places).size < ctx.places.size
-        storage = (IndexAddInto if overlap else SelectBackward).apply(g, ctx.places, (size,))
+        storage = (IndexPutImpl if overlap else SelectBackward).apply(g, ctx.places, (size,))
         return AsStrided.apply(storage, np.arange(size).reshape(ctx.shape)), None
 
     jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
-class IndexAddInto(Function):
-    """zeros(shape) with g added at [key] (the backward of indexing):  dg = grad[key]"""
+class IndexPutImpl(Function):
+    """zeros(shape) with g added at [key], the backward of indexing (PyTorch's _index_put_impl_ with accumulate):
+    dg = grad[key]"""
     node_name = "IndexPutImplBackward0"
 
     @staticmethod
