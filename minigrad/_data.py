@@ -4,7 +4,8 @@ import builtins
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _warn
+from . import _messages as msg
 from .autograd.function import is_tensor
 
 
@@ -20,6 +21,9 @@ def array_from_data(data, np_dtype=None):
         return np.asarray(data)
     requested = np_dtype  # convert Python numbers straight to the asked dtype: 0.1 as float64 stays 0.1
     shape, kinds = _inspect(data)
+    tensor_kinds = {k for k in kinds if isinstance(k, _dtype.dtype)}  # a tensor's kind is its dtype
+    numbers = kinds - tensor_kinds
+    kinds = numbers | {d.numpy.kind for d in tensor_kinds}
     if "f" in kinds:
         np_dtype = np.float32
     elif "i" in kinds:
@@ -28,6 +32,8 @@ def array_from_data(data, np_dtype=None):
         np_dtype = np.bool_
     else:
         np_dtype = np.float32  # an empty list
+    if tensor_kinds:  # tensors among the numbers: their dtypes count too
+        np_dtype = _promoted(numbers | tensor_kinds)
     if not kinds:
         return np.zeros(shape, dtype=requested if requested is not None else np_dtype)
     flat = _flatten(data)
@@ -53,8 +59,9 @@ def array_from_data(data, np_dtype=None):
 def _inspect(data):
     """The shape of nested sequences and the kinds of their leaves, with PyTorch's errors for ragged input."""
     kinds = set()
-    if _leaf_kind(data):
-        return (), {_leaf_kind(data)}
+    kind = _leaf_kind(data)
+    if kind:  # a number; a tensor counts as one too, by its kind and its dtype
+        return (), {kind}
     if is_tensor(data):
         return data.shape, {data._data.dtype.kind}
     if not isinstance(data, (list, tuple)):
@@ -94,11 +101,25 @@ def _leaf_kind(value):
         return "i"
     if isinstance(value, (float, np.floating)):
         return "f"
-    if is_tensor(value) and value.ndim == 0:
-        return value._data.dtype.kind
+    if is_tensor(value):  # a tensor inside a list is a number, as PyTorch reads it (with item())
+        if value.requires_grad:
+            _warn.warn_once(msg.SCALAR_REQUIRES_GRAD)
+        if value._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return value.dtype
     if isinstance(value, np.ndarray) and value.ndim == 0:
         return value.dtype.kind
     return None
+
+
+def _promoted(kinds):
+    """The dtype of numbers and tensors together, by PyTorch's promotion: the highest category (bool < integer <
+    floating point), the widest dtype within it; a Python float counts as float32, an int as int64."""
+    python = {"b": np.dtype(np.bool_), "i": np.dtype(np.int64), "f": np.dtype(np.float32)}
+    dtypes = [k.numpy if isinstance(k, _dtype.dtype) else python[k] for k in kinds]
+    rank = {"b": 0, "i": 1, "u": 1, "f": 2}
+    top = builtins.max(rank[d.kind] for d in dtypes)
+    return builtins.max((d for d in dtypes if rank[d.kind] == top), key=lambda d: d.itemsize)
 
 
 def _flatten(data):

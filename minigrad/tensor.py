@@ -429,7 +429,9 @@ class Tensor(TensorMath):
                                "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data)
 
-    def __float__(self):
+    def __float__(self):  # (complex(t) comes here too)
+        if self.requires_grad:
+            _warn.warn_once(msg.SCALAR_REQUIRES_GRAD)  # not for int(), bool() or .item(), as in PyTorch
         return float(self._scalar())
 
     def __int__(self):

@@ -2,6 +2,8 @@
 arguments, make the seeds (ones for a one-element output) and run the engine (engine.run_backward)."""
 import numpy as np
 
+from .. import _messages as msg
+from .. import _warn
 from . import function
 from .engine import accumulate_retained, run_backward
 from .function import wrap
@@ -57,7 +59,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     inputs = _as_tuple(inputs)
     if inputs:
         targets = {t._edge() for t in inputs}
-    captured = run_backward(roots, seeds, retain_graph, create_graph, targets=targets)
+    if create_graph:
+        _warn.warn_once(msg.BACKWARD_CREATE_GRAPH)  # .grad is then part of a graph that holds the leaf (a cycle)
+    with np.errstate(all="ignore"):  # a backward formula's inf or nan passes silently, as in PyTorch
+        captured = run_backward(roots, seeds, retain_graph, create_graph, targets=targets)
     if inputs:  # a non-leaf listed in inputs gets its gradient in .grad, as PyTorch does
         for t in inputs:
             if t.grad_fn is not None and captured.get(t._edge()) is not None:
@@ -81,7 +86,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if retain_graph is None:
         retain_graph = create_graph
     edges = [t._edge() for t in inputs]
-    captured = run_backward(roots, seeds, retain_graph, create_graph, targets=set(edges), capture=True)
+    with np.errstate(all="ignore"):  # a backward formula's inf or nan passes silently, as in PyTorch
+        captured = run_backward(roots, seeds, retain_graph, create_graph, targets=set(edges), capture=True)
     result = []
     for i, (t, edge) in enumerate(zip(inputs, edges)):
         g = captured.get(edge)

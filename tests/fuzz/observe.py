@@ -88,7 +88,9 @@ def observe_tensor(t):
 # PyTorch gives these once per process (TORCH_WARN_ONCE), and minigrad does too; in a run of many programs (and
 # of the generator, which runs torch as it builds them) which program sees them is an accident, so they are
 # not compared
-ONCE_PER_PROCESS = ("Tensor.T is deprecated", "The use of `x.T` on tensors", "Tensor.mT is deprecated")
+ONCE_PER_PROCESS = ("Tensor.T is deprecated", "The use of `x.T` on tensors", "Tensor.mT is deprecated",
+                    "Converting a tensor with requires_grad=True to a scalar",
+                    "Using backward() with create_graph=True will create a reference cycle")
 
 
 def _plain(warning):
