@@ -456,26 +456,29 @@ def _check_dirty(ctx):
 def _connect(ctx, args, outputs):
     """Record where each input's gradient goes (next_functions) and make the outputs this node's."""
     tensor_type = tensor_class()
-    positions, edges, metas = [], [], []
+    edges, positions, metas = [], [], []  # per input: its edge, which argument it is, its gradient's shape and dtype
     for i, a in enumerate(args):
         if isinstance(a, tensor_type):
+            edges.append(a._edge() if a._requires_grad else _NO_EDGE)  # (grad_fn, output nr), or AccumulateGrad
             positions.append(i)
-            edges.append(a._edge() if a._requires_grad else _NO_EDGE)  # (its grad_fn, output nr) or AccumulateGrad
-            # the shape and dtype the gradient must have (unbroadcast; a promoted tensor's own dtype)
-            metas.append((a._data.shape, a._data.dtype if a._promoted_from is None else a._promoted_from._data.dtype))
+            metas.append(_gradient_meta(a))
         elif ctx.number_inputs and isinstance(a, (int, float)) and (ctx.number_inputs is True or i < ctx.number_inputs):
-            # `x * 2` lists the 2 as (None, 0); number_inputs = n: only the first n arguments are inputs
+            edges.append(_NO_EDGE)  # `x * 2` lists the 2 as an input that gets no gradient, as PyTorch does
             positions.append(i)
-            edges.append(_NO_EDGE)
             metas.append(None)
-    ctx._arg_pos, ctx.next_functions, ctx._input_meta = tuple(positions), tuple(edges), tuple(metas)
+    ctx.next_functions, ctx._arg_pos, ctx._input_meta = tuple(edges), tuple(positions), tuple(metas)
     non_diff = ctx._non_differentiable
-    for nr, out in enumerate(outputs):  # float outputs only: integers have no gradient
+    for nr, out in enumerate(outputs):  # floating-point outputs only (integers have no gradient)
         if isinstance(out, tensor_type) and out._data.dtype.kind == "f" and not (non_diff and _among(out, non_diff)):
-            out._grad_fn = ctx
-            out._output_nr = nr
-            out._requires_grad = True
+            out._grad_fn, out._output_nr, out._requires_grad = ctx, nr, True  # this node made it
     ctx._outputs_meta = tuple([(o._data.shape, o._data.dtype) for o in outputs]) if len(outputs) > 1 else None
+
+
+def _gradient_meta(a):
+    """The shape and dtype input a's gradient must have: a's own (unbroadcast sums the gradient back to a's shape;
+    a tensor promoted for the op, float32 + float64, gets a float32 gradient)."""
+    source = a if a._promoted_from is None else a._promoted_from
+    return a._data.shape, source._data.dtype
 
 
 _NO_EDGE = (None, 0)
