@@ -66,12 +66,10 @@ class Tensor(TensorMath):
 
     @staticmethod
     def _make(array):
-        """Wrap a numpy array (no copy): the fast constructor every op uses."""
+        """Wrap a numpy array (no copy): the fast constructor (code below this module calls it as `wrap`)."""
         t = _new_tensor(Tensor)
         t._init(array if type(array) is np.ndarray else np.asarray(array))
         return t
-
-    _make_like = _make
 
     # ---- autograd state ----
     @property
