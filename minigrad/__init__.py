@@ -38,7 +38,7 @@ from ._creation import (
     zeros_like,
 )
 from ._dtype import Size, bool, device, double, dtype, float, float16, float32, float64, half, int, int32, int64, long
-from ._random import initial_seed, manual_seed, seed
+from ._random import Generator, initial_seed, manual_seed, seed
 from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .ops import linalg as _linalg

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import minigrad
-from minigrad._random import Generator
+from minigrad import Generator
 
 __all__ = ["Run", "MicroBatchCheck", "AccumulationDemo", "AccumulationView", "accumulation_demo", "make_data",
            "mse"]
