@@ -42,10 +42,7 @@ class TensorMath:
     def __rsub__(self, other):
         if self._data.dtype.kind == "b" or type(other) is bool:
             pw.no_bool_subtraction(self, other)
-        if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
-            return pw.Rsub.apply(self, other)
-        a, s = _with_number(self, other)
-        return pw.Rsub.apply(a, s)
+        return pw.Rsub.apply(*_with_number(self, other))
 
     def __mul__(self, other):
         return _binary(pw.Mul, self, other)
