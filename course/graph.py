@@ -26,9 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from minigrad import Tensor
-from minigrad._printing import format_tensor
-from minigrad.autograd.function import AccumulateGrad
-from minigrad.autograd.graph import saved_tensors, walk
+from minigrad.autograd.graph import get_gradient_edge, saved_tensors, value_text, walk
 
 __all__ = ["GraphNode", "GraphEdge", "Highlight", "TracedGraph", "trace", "to_dot", "to_text", "to_html",
            "render_svg", "render_png", "static_bundle", "dot_available", "draw", "Drawing", "format_value", "COLORS",
@@ -107,11 +105,11 @@ def format_value(array):
     a = np.asarray(array)
     if a.size > MAX_SHOWN_ELEMENTS:
         return f"<{'x'.join(map(str, a.shape))} values>"
-    return format_tensor(a, prefix="")[:-1]
+    return value_text(a)
 
 
 def _copy(t):
-    return None if t is None else np.array(t._data, copy=True)
+    return None if t is None else np.array(t.detach().numpy(), copy=True)
 
 
 def caller_names(depth=1):
@@ -140,10 +138,10 @@ def trace(*outputs, names=None, saved=False, values=None, labels=None, compact=F
     namer = _Namer(names, labels, values)
     nodes, edges, ids = [], [], {}
     for i, node in enumerate(graph.nodes):
-        if isinstance(node, AccumulateGrad):
+        if hasattr(node, "variable"):  # a leaf's AccumulateGrad (torchviz's test too)
             leaf = node.variable
             nodes.append(GraphNode(f"leaf{i}", "leaf", namer.tensor_name(leaf) or _shape_text(leaf.shape),
-                                   shape=tuple(leaf.shape), value=_copy(leaf), grad=_copy(leaf._grad),
+                                   shape=tuple(leaf.shape), value=_copy(leaf), grad=_copy(leaf.grad),
                                    order=i, ref=leaf))
             nodes.append(GraphNode(f"acc{i}", "accumulate", "AccumulateGrad", order=i, ref=node))
             edges.append(GraphEdge(f"leaf{i}", f"acc{i}"))
@@ -167,7 +165,7 @@ def trace(*outputs, names=None, saved=False, values=None, labels=None, compact=F
     for k, out in enumerate(outputs):
         if not out.requires_grad:
             continue
-        root = out.grad_fn if out.grad_fn is not None else out._edge()[0]
+        root = get_gradient_edge(out).node
         name = namer.tensor_name(out) or "output"
         nodes.append(GraphNode(f"out{k}", "output", name, shape=tuple(out.shape), value=_copy(out),
                                order=len(graph.nodes) + k, ref=out))
@@ -199,7 +197,7 @@ class _Namer:
 
     def _results(self, node):
         for t, name in self.by_tensor + self.labels:
-            if t.grad_fn is node and t._output_nr == 0:
+            if t.requires_grad and get_gradient_edge(t) == (node, 0):
                 yield t, name
         if self.forward is not None:
             for op in self.forward.ops:
@@ -211,7 +209,7 @@ class _Namer:
 
     def result(self, node):
         found = next(self._results(node), None)
-        return None if found is None else found[0]._data
+        return None if found is None else found[0].detach().numpy()
 
 
 def _shape_text(shape):

@@ -2,10 +2,7 @@
 
 `import minigrad as torch` runs ordinary autograd tutorial code and prints the same numbers.
 """
-import builtins as _builtins
 import warnings as _warnings
-
-import numpy as _np
 
 # PyTorch computes 1/0 = inf, log(0) = -inf, 0*inf = nan without a word; numpy warns. numpy attributes its
 # warning to the Python line that called it, so this filter silences only what minigrad's own code triggers
@@ -41,15 +38,13 @@ from ._creation import (
     zeros_like,
 )
 from ._dtype import Size, bool, device, double, dtype, float, float16, float32, float64, half, int, int32, int64, long
-from ._random import initial_seed, manual_seed, seed
+from ._random import Generator, initial_seed, manual_seed, seed
 from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .ops import linalg as _linalg
 from .ops import pointwise as _pointwise
-from .ops import shape as _shape
-from .ops.dims import wrap_dim as _wrap_dim
 from .tensor import Tensor
-from .tensor_math import maximum, minimum, where
+from .tensor_math import cat, maximum, minimum, stack, where
 
 __version__ = "0.1.0"
 
@@ -62,55 +57,7 @@ def numel(t):
     return t.numel()
 
 
-def cat(tensors, dim=0):
-    """Join tensors along an existing dim (dtypes promote as in PyTorch)."""
-    if isinstance(tensors, Tensor):
-        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
-    for i, t in enumerate(tensors):
-        if t.ndim == 0:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    first = tensors[0]
-    dim = _wrap_dim(dim, first.ndim)
-    for i, t in enumerate(tensors[1:], start=1):
-        if t.ndim != first.ndim:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {t.ndim}")
-        for d in range(first.ndim):
-            if d != dim and t.shape[d] != first.shape[d]:
-                raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size "
-                                   f"{first.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list.")
-    return _shape.Cat.apply(dim, *_same_dtype(tensors))
-
-
 concat = concatenate = cat
-
-
-def stack(tensors, dim=0):
-    """Join same-shaped tensors along a new dim."""
-    if isinstance(tensors, Tensor):
-        raise TypeError("stack(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
-    tensors = list(tensors)
-    if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
-    dim = _wrap_dim(dim, tensors[0].ndim + 1)
-    for i, t in enumerate(tensors[1:], start=1):
-        if t.shape != tensors[0].shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
-                               f"entry 0 and {list(t.shape)} at entry {i}")
-    return _shape.Stack.apply(dim, *_same_dtype(tensors))
-
-
-def _same_dtype(tensors):
-    """The tensors converted to their common dtype (PyTorch's promotion: the highest kind, then the widest)."""
-    dtypes = {t._data.dtype for t in tensors}
-    if len(dtypes) == 1:
-        return tensors
-    rank = {"b": 0, "i": 1, "u": 1, "f": 2}
-    top = _builtins.max(rank[d.kind] for d in dtypes)  # max, min, float, ... are torch functions in this module
-    target = _np.result_type(*[d for d in dtypes if rank[d.kind] == top])
-    return [t if t._data.dtype == target else t.to(_dtype.from_numpy_dtype(target)) for t in tensors]
 
 
 def matmul(a, b):
@@ -130,7 +77,7 @@ for _name in ("add sub mul div pow neg exp log sin cos tanh sigmoid relu abs sqr
               "clamp clip sum mean max min amax amin argmax argmin norm var std softmax log_softmax logsumexp "
               "reshape flatten transpose t permute squeeze unsqueeze mm mv dot bmm allclose equal narrow select "
               "split chunk unbind masked_fill detach clone tan log1p floor round prod cumsum repeat isnan isinf "
-              "isfinite").split():
+              "isfinite index_put").split():
     globals()[_name] = _method(_name)
 del _name
 
@@ -139,7 +86,7 @@ multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg  # n
 
 # in-place functional forms: torch.sin_(x) is x.sin_()
 for _name in ("abs_ cos_ exp_ log_ log1p_ neg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sqrt_ square_ tan_ tanh_ "
-              "zero_ floor_ clamp_ clip_ fill_ detach_").split():
+              "zero_ floor_ clamp_ clip_ fill_ detach_ index_put_").split():
     globals()[_name] = _method(_name)
 del _name
 

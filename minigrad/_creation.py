@@ -7,118 +7,11 @@ import warnings
 import numpy as np
 
 from . import _dtype, _random
+from ._data import array_from_data
 from ._numerics import fma
 from .tensor import Tensor
 
 INT64_RANGE = (-2**63, 2**63 - 1)
-
-
-def array_from_data(data, np_dtype=None):
-    """Nested lists of numbers (or arrays, or tensors) as a numpy array, dtype inferred as PyTorch does:
-    bool if all bools, float32 if any float, int64 otherwise; numpy arrays keep their dtype."""
-    if isinstance(data, Tensor):
-        return data._data
-    if isinstance(data, np.ndarray):
-        _dtype.from_numpy_dtype(data.dtype)  # a clear error for strings, objects, complex
-        return data
-    if isinstance(data, np.generic):
-        return np.asarray(data)
-    requested = np_dtype  # convert Python numbers straight to the asked dtype: 0.1 as float64 stays 0.1
-    shape, kinds = _inspect(data)
-    if "f" in kinds:
-        np_dtype = np.float32
-    elif "i" in kinds:
-        np_dtype = np.int64
-    elif "b" in kinds:
-        np_dtype = np.bool_
-    else:
-        np_dtype = np.float32  # an empty list
-    if not kinds:
-        return np.zeros(shape, dtype=requested if requested is not None else np_dtype)
-    flat = _flatten(data)
-    target = np.dtype(requested if requested is not None else np_dtype)
-    if target.kind in "iu":  # floats truncate toward zero; what does not fit is PyTorch's error
-        try:
-            wide = np.array(flat, dtype=np.float64 if "f" in kinds else np.int64)
-        except OverflowError:
-            raise ValueError("Overflow when unpacking long long") from None
-        info = np.iinfo(target)
-        if not np.isfinite(wide).all() or (wide < info.min).any() or (wide > info.max).any():
-            raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
-        return wide.astype(target).reshape(shape)
-    if "i" in kinds and target.kind == "f":
-        try:
-            return np.array(flat, dtype=target).reshape(shape)
-        except OverflowError:
-            return np.array([builtins.float(v) for v in flat], dtype=target).reshape(shape)
-    array = np.array(flat) if target.kind == "b" else np.array(flat, dtype=target)
-    return array.astype(target, copy=False).reshape(shape)
-
-
-def _inspect(data):
-    """The shape of nested sequences and the kinds of their leaves, with PyTorch's errors for ragged input."""
-    kinds = set()
-    if _leaf_kind(data):
-        return (), {_leaf_kind(data)}
-    if isinstance(data, Tensor):
-        return data.shape, {data._data.dtype.kind}
-    if not isinstance(data, (list, tuple)):
-        if isinstance(data, str):
-            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-    if data and all(isinstance(item, str) for item in data):
-        raise ValueError("too many dimensions 'str'")
-    shape = None
-    for item in data:
-        sub_shape, sub_kinds = _inspect(item)
-        if shape is not None and sub_shape != shape:
-            dim = _first_difference(shape, sub_shape)
-            if dim == len(sub_shape):  # a number where the others are sequences
-                raise TypeError("not a sequence")
-            if dim == len(shape):  # a sequence where the others are numbers
-                raise TypeError(f"'{type(item).__name__}' object cannot be interpreted as an integer")
-            expected = shape[dim] if dim < len(shape) else 0
-            got = sub_shape[dim] if dim < len(sub_shape) else 0
-            raise ValueError(f"expected sequence of length {expected} at dim {dim + 1} (got {got})")
-        shape = sub_shape
-        kinds |= sub_kinds
-    return (len(data),) + (shape or ()), kinds
-
-
-def _first_difference(a, b):
-    for i, (x, y) in enumerate(zip(a, b)):
-        if x != y:
-            return i
-    return min(len(a), len(b))
-
-
-def _leaf_kind(value):
-    if isinstance(value, (bool, np.bool_)):
-        return "b"
-    if isinstance(value, (int, np.integer)):
-        return "i"
-    if isinstance(value, (float, np.floating)):
-        return "f"
-    if isinstance(value, Tensor) and value.ndim == 0:
-        return value._data.dtype.kind
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        return value.dtype.kind
-    return None
-
-
-def _flatten(data):
-    out, stack = [], [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(reversed(item))
-        elif isinstance(item, Tensor):
-            out.extend(item._data.ravel().tolist())
-        elif isinstance(item, np.ndarray):
-            out.extend(item.ravel().tolist())
-        else:
-            out.append(item)
-    return out
 
 
 # ---- argument checks, with PyTorch's messages ----

@@ -76,7 +76,34 @@ ANOMALY_ENABLED = ("Anomaly Detection has been enabled. This mode will increase 
 
 
 def anomaly_forward_trace(node_name, trace):
-    return f"Error detected in {node_name}. Traceback of forward call that caused the error:\n{trace}"
+    return (f"Error detected in {node_name}. Traceback of forward call that caused the error:\n{trace} (Triggered "
+            "internally at /__w/pytorch/pytorch/torch/csrc/autograd/python_anomaly_mode.cpp:122.)")
+
+
+# Warnings PyTorch gives once per process (TORCH_WARN_ONCE); the "(Triggered internally at ...)" tail is part of the
+# text a learner sees, as in PyTorch's warnings raised from C++
+SCALAR_REQUIRES_GRAD = (
+    "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\nConsider using "
+    "tensor.detach() first. (Triggered internally at "
+    "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)")
+BACKWARD_CREATE_GRAPH = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "
+    "which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you "
+    "have to use this function, make sure to reset the .grad fields of your parameters to None after use to break "
+    "the cycle and avoid the leak. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)")
+
+
+# ---- operands ----
+def broadcast_mismatch(shape_a, shape_b):
+    """Two shapes that do not broadcast: PyTorch names the first dim (from the right) where they clash."""
+    n = max(len(shape_a), len(shape_b))
+    for i in range(1, n + 1):
+        sa = shape_a[-i] if i <= len(shape_a) else 1
+        sb = shape_b[-i] if i <= len(shape_b) else 1
+        if sa != sb and sa != 1 and sb != 1:
+            return (f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton "
+                    f"dimension {n - i}")
+    return f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast together"
 
 
 # ---- Tensor's autograd attributes and in-place checks (tensor.py) ----
@@ -84,7 +111,8 @@ NON_LEAF_GRAD = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
     "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, "
     "use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the "
-    "leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+    "leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
+    "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)")
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 REQUIRES_GRAD_NON_LEAF = "you can only change requires_grad flags of leaf variables."
@@ -165,3 +193,27 @@ def permute_wrong_length(ndim, given):
 
 VIEW_NOT_POSSIBLE = ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
                      "across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+# ---- index_put_ (tensor.py) ----
+INDEX_PUT_EXPANDED = (
+    "Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before performing this operation. "
+    "This also applies to advanced indexing e.g. tensor[indices] = tensor (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:976.)")
+MASKED_FILL_EXPANDED = (
+    "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor before performing this "
+    "operation. This also applies to advanced indexing e.g. tensor[mask] = scalar (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:2450.)")
+
+
+def index_put_argument(name, argument, position, expected, value):
+    return f"{name}(): argument '{argument}' (position {position}) must be {expected}, not {type(value).__name__}"
+
+
+def expected_tensor_element(index, argument, value):
+    return f"expected Tensor as element {index} in argument {argument}, but got {type(value).__name__}"
+
+
+def index_put_dtypes(destination, source):
+    return (f"Index put requires the source and destination dtypes match, got {destination} for the destination and "
+            f"{source} for the source.")

@@ -9,12 +9,12 @@ import weakref
 
 import numpy as np
 
-from . import _dtype, _random, tensor_math
+from . import _dtype, _random, _warn
 from . import _messages as msg
 from ._printing import dtype_suffix, format_tensor
 from .autograd import backward as autograd_backward
 from .autograd import forward_ad, views
-from .autograd.function import AccumulateGrad, add_hook
+from .autograd.function import AccumulateGrad, add_hook, rebind_saved_output
 from .autograd.grad_mode import state
 from .ops import misc
 from .ops import shape as sh
@@ -66,12 +66,10 @@ class Tensor(TensorMath):
 
     @staticmethod
     def _make(array):
-        """Wrap a numpy array (no copy): the fast constructor every op uses."""
+        """Wrap a numpy array (no copy): the fast constructor (code below this module calls it as `wrap`)."""
         t = _new_tensor(Tensor)
         t._init(array if type(array) is np.ndarray else np.asarray(array))
         return t
-
-    _make_like = _make
 
     # ---- autograd state ----
     @property
@@ -346,8 +344,19 @@ class Tensor(TensorMath):
         return self._inference
 
     def type(self, dtype=None):
+        """The type name ('torch.FloatTensor'), or a converted tensor: dtype a dtype, a legacy tensor type
+        (torch.DoubleTensor) or its name."""
         if dtype is None:
             return self.dtype._type_name
+        if isinstance(dtype, str):
+            named = [d for d in _dtype._ALL if d._type_name == dtype]
+            if not named:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = named[0]
+        elif isinstance(getattr(dtype, "dtype", None), _dtype.dtype):  # torch.DoubleTensor, ...
+            dtype = dtype.dtype
+        elif not isinstance(dtype, _dtype.dtype):
+            raise TypeError("dtype must be a type, str, or dtype object")
         return self.to(dtype)
 
     def to(self, *args, **kwargs):
@@ -418,7 +427,9 @@ class Tensor(TensorMath):
                                "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data)
 
-    def __float__(self):
+    def __float__(self):  # (complex(t) comes here too)
+        if self.requires_grad:
+            _warn.warn_once(msg.SCALAR_REQUIRES_GRAD)  # not for int(), bool() or .item(), as in PyTorch
         return float(self._scalar())
 
     def __int__(self):
@@ -454,9 +465,40 @@ class Tensor(TensorMath):
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
         try:
             if sh.is_advanced(key):
-                self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key), value)
+                if value._data.dtype != self._data.dtype and not _fills_through_a_mask(key, value):
+                    raise RuntimeError(msg.index_put_dtypes(self.dtype._short, value.dtype._short))
+                self._index_put(key, _without_leading_ones(value))
             else:
                 _copy_to(self[key] if sh.applied_ops(key, self._data.shape) else self, value)
+        except IndexError as error:
+            raise IndexError(_index_message(error, key, self._data.ndim)) from None
+
+    def _index_put(self, key, value, accumulate=False):
+        """self[key] = value (+= with accumulate) for a key with index tensors: PyTorch's index_put_. Into a
+        tensor whose elements share memory (an expanded one) PyTorch still writes, element by element (the last
+        write to a place wins), and warns when the tensor left after the key's ints and slices is such a one."""
+        if _has_internal_overlap(self._data[_without_index_arrays(key)]):
+            _warn.warn(msg.INDEX_PUT_EXPANDED)
+            arrays = [p for p in (key if isinstance(key, tuple) else (key,)) if isinstance(p, np.ndarray)]
+            if len(arrays) == 1 and arrays[0].dtype == bool and value._data.size == 1:
+                _warn.warn(msg.MASKED_FILL_EXPANDED)  # PyTorch fills through one mask with masked_fill_
+        return self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key, accumulate), value,
+                             written=key if _has_internal_overlap(self._data) else None)
+
+    def index_put_(self, indices, values, accumulate=False):
+        """self[indices] = values (or += with accumulate=True): indices a tuple of index tensors, values a tensor
+        of self's dtype."""
+        key = _index_put_key("index_put_", indices, values, self)
+        try:
+            return self._index_put(key, values, accumulate)
+        except IndexError as error:
+            raise IndexError(_index_message(error, key, self._data.ndim)) from None
+
+    def index_put(self, indices, values, accumulate=False):
+        """index_put_ on a copy (the out-of-place form)."""
+        key = _index_put_key("index_put", indices, values, self)
+        try:
+            return sh.IndexPut.apply(self, values, key, accumulate)
         except IndexError as error:
             raise IndexError(_index_message(error, key, self._data.ndim)) from None
 
@@ -474,34 +516,39 @@ class Tensor(TensorMath):
             elif self._requires_grad and self._grad_fn is None:
                 raise RuntimeError(msg.LEAF_INPLACE)
 
-    def _inplace(self, op, *args, same_value_everywhere=False):
-        records = state.grad_enabled and (self.requires_grad or any(
+    def _inplace(self, op, *args, same_value_everywhere=False, written=None):
+        """`written`: the key of the only places the op changes (index_put_), written one by one."""
+        # (an integer or bool tensor holds no gradient, so nothing is recorded into it: bools.copy_(x) just copies)
+        records = state.grad_enabled and self._data.dtype.kind == "f" and (self.requires_grad or any(
             isinstance(a, Tensor) and a.requires_grad for a in args))
         self._check_inplace(records)
         for a in args:
             if isinstance(a, Tensor):
                 _check_partial_overlap(self._data, a._data)
-        if not same_value_everywhere and self._data.size and any(stride == 0 and n > 1 for stride, n in zip(
-                self._data.strides, self._data.shape)):  # (numpy gives an empty array zero strides)
+        if not same_value_everywhere and written is None and _has_internal_overlap(self._data):
             raise RuntimeError(msg.WRITE_TO_SHARED_ELEMENTS)
         # the op may save its input: give it a copy of the old values, as PyTorch saves `original_self`
         result = op(self._snapshot() if records else self, *args)
-        return self._write_result(result)
+        return self._write_result(result, written)
 
-    def _write_result(self, result):
+    def _write_result(self, result, written=None):
         if result._data.shape != self._data.shape:  # PyTorch checks the shape first, then the dtype
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                                f"{list(result.shape)}")
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
             raise RuntimeError(f"result type {result.dtype._short} can't be cast to the desired output type "
                                f"{self.dtype._short}")
-        self._data[...] = result._data
+        if written is None:
+            self._data[...] = result._data
+        else:
+            self._data[written] = result._data[written]
         self._bump_version()
         if result._grad_fn is not None:  # this tensor is now the output of the op's node
             if self._base is not None:  # written through a view: the base's history changes (CopySlices)
                 views.rebase_history(self, result._grad_fn)
             else:
                 self._set_history(result._grad_fn, result._output_nr)
+            rebind_saved_output(result._grad_fn, result._output_nr, self)
         if result._tangent is not None:  # forward AD: the tangent moves along with the values
             forward_ad.set_tangent(self, result._tangent)
         return self
@@ -562,13 +609,14 @@ class Tensor(TensorMath):
 
 
 _new_tensor = object.__new__
-tensor_math.Tensor = Tensor  # (tensor_math still receives the class here; being replaced by a plain import)
 
 
 def to_dtype(args, kwargs):
     """The dtype asked for by .to(...)'s arguments (a dtype, a tensor, a device), or None; only the CPU exists,
     so any other device is a clear error."""
     target = kwargs.get("dtype")
+    if kwargs.get("device") is not None:
+        _dtype.require_cpu(kwargs["device"])
     for arg in args:
         if isinstance(arg, _dtype.dtype):
             target = arg
@@ -582,6 +630,54 @@ def to_dtype(args, kwargs):
 # ---- helpers ----
 _C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
                  "int32": "int", "bool": "bool"}
+
+
+def _has_internal_overlap(array):
+    """Whether elements share memory (a zero stride on a dim of more than one: an expanded tensor); numpy gives an
+    empty array zero strides."""
+    return array.size > 0 and any(stride == 0 and n > 1 for stride, n in zip(array.strides, array.shape))
+
+
+def _without_index_arrays(key):
+    """The key's ints, slices, None and ... alone (each index array replaced by whole dims): what PyTorch applies
+    before index_put_ writes through the index arrays."""
+    parts = key if isinstance(key, tuple) else (key,)
+    basic = []
+    for p in parts:
+        if isinstance(p, np.ndarray):
+            basic.extend([slice(None)] * (p.ndim if p.dtype == bool else 1))
+        else:
+            basic.append(p)
+    return tuple(basic)
+
+
+def _fills_through_a_mask(key, value):
+    """x[mask] = v with a single bool mask (of one dim or more) and a one-element v: PyTorch fills with masked_fill_,
+    which casts v to x's dtype; every other write through index tensors needs v in x's dtype."""
+    arrays = [p for p in (key if isinstance(key, tuple) else (key,)) if isinstance(p, np.ndarray)]
+    return len(arrays) == 1 and arrays[0].dtype == bool and arrays[0].ndim > 0 and value._data.size == 1
+
+
+def _without_leading_ones(value):
+    """PyTorch views a value written through an index without its leading dims of size 1 (a recorded view)."""
+    sizes = value.shape
+    while sizes and sizes[0] == 1:
+        sizes = sizes[1:]
+    return value if sizes == value.shape else value.view(sizes)
+
+
+def _index_put_key(name, indices, values, target):
+    """index_put_'s argument checks, with PyTorch's texts; the indices as a key."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(msg.index_put_argument(name, "indices", 1, "tuple of Tensors", indices))
+    for i, index in enumerate(indices):
+        if not isinstance(index, Tensor):
+            raise TypeError(msg.expected_tensor_element(i, 0, index))
+    if not isinstance(values, Tensor):
+        raise TypeError(msg.index_put_argument(name, "values", 2, "Tensor", values))
+    if values.dtype is not target.dtype:
+        raise RuntimeError(msg.index_put_dtypes(target.dtype._short, values.dtype._short))
+    return _index_key(tuple(indices))
 
 
 def _check_partial_overlap(out, arg):

@@ -1,20 +1,23 @@
 """The math of a Tensor: operators, element-wise functions, reductions, products and shape methods.
 
 Each method is a one-liner that applies an op from minigrad/ops, where the forward and backward formulas
-live. `Tensor` (minigrad/tensor.py) inherits these methods; the helpers below apply PyTorch's rules for
-mixing tensors and numbers of different dtypes before an op runs.
+live. `Tensor` (minigrad/tensor.py) inherits these methods, so every tensor is a TensorMath (the helpers below
+test `isinstance(x, TensorMath)`); they apply PyTorch's rules for mixing tensors and numbers of different dtypes
+before an op runs, and wrap plain results (comparisons, ...) with `wrap`.
 """
 import numpy as np
 
-from ._dtype import NO_CUDA
+from . import _messages as msg
+from ._data import array_from_data
+from ._dtype import NO_CUDA, from_numpy_dtype
 from ._warn import warn_once
+from .autograd.function import wrap
 from .ops import linalg
 from .ops import pointwise as pw
 from .ops import reduce as red
 from .ops import shape as sh
 from .ops.dims import wrap_dim, wrap_dims
 
-Tensor = None  # set by minigrad.tensor once the class exists (the two modules need each other)
 _CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
 
 
@@ -31,7 +34,7 @@ class TensorMath:
         return _binary(pw.Add, self, other)
 
     def __sub__(self, other):
-        if self._data.dtype.kind == "b" or type(other) is bool or isinstance(other, Tensor) and \
+        if self._data.dtype.kind == "b" or type(other) is bool or isinstance(other, TensorMath) and \
                 other._data.dtype.kind == "b":
             pw.no_bool_subtraction(self, other)  # before promotion turns the bool into a number
         return _binary(pw.Sub, self, other)
@@ -39,10 +42,7 @@ class TensorMath:
     def __rsub__(self, other):
         if self._data.dtype.kind == "b" or type(other) is bool:
             pw.no_bool_subtraction(self, other)
-        if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
-            return pw.Rsub.apply(self, other)
-        a, s = _with_number(self, other)
-        return pw.Rsub.apply(a, s)
+        return pw.Rsub.apply(*_with_number(self, other))
 
     def __mul__(self, other):
         return _binary(pw.Mul, self, other)
@@ -70,14 +70,14 @@ class TensorMath:
         return pw.RRemainder.apply(*_with_number(self, other))
 
     def __pow__(self, exponent):
-        if isinstance(exponent, Tensor):
+        if isinstance(exponent, TensorMath):
             return _binary(pw.PowTensor, self, exponent)
         a, e = _with_number(self, exponent)
         return pw.Pow.apply(a, e)
 
     def __rpow__(self, base):
         a, s = _with_number(self, base)
-        return pw.RPow.apply(a, s)
+        return pw.PowScalar.apply(a, s)
 
     def __neg__(self):
         return pw.Neg.apply(self)
@@ -125,7 +125,7 @@ class TensorMath:
     def __invert__(self):
         if self._data.dtype.kind == "f":
             raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-        return Tensor._make(~self._data)
+        return wrap(~self._data)
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
@@ -256,14 +256,14 @@ class TensorMath:
         return red.MeanDim.apply(source, dim, keepdim)
 
     def max(self, dim=None, keepdim=False):
-        if isinstance(dim, Tensor):
+        if isinstance(dim, TensorMath):
             return maximum(self, dim)
         if dim is None:
             return red.Max.apply(self)
         return _return_types("max", *red.MaxDim.apply(self, dim, keepdim))
 
     def min(self, dim=None, keepdim=False):
-        if isinstance(dim, Tensor):
+        if isinstance(dim, TensorMath):
             return minimum(self, dim)
         if dim is None:
             return red.Min.apply(self)
@@ -306,19 +306,19 @@ class TensorMath:
         return red.Logsumexp.apply(self._floating(), dim, keepdim)
 
     def isnan(self):
-        return Tensor._make(np.isnan(self._data))
+        return wrap(np.isnan(self._data))
 
     def isinf(self):
-        return Tensor._make(np.isinf(self._data))
+        return wrap(np.isinf(self._data))
 
     def isfinite(self):
-        return Tensor._make(np.isfinite(self._data))
+        return wrap(np.isfinite(self._data))
 
     def all(self):
-        return Tensor._make(np.asarray(self._data.all()))
+        return wrap(np.asarray(self._data.all()))
 
     def any(self):
-        return Tensor._make(np.asarray(self._data.any()))
+        return wrap(np.asarray(self._data.any()))
 
     # products
     def matmul(self, other):
@@ -479,8 +479,9 @@ class TensorMath:
         return sh.Unbind.apply(self, wrap_dim(dim, self.ndim))
 
     def masked_fill(self, mask, value):
-        value = value.item() if isinstance(value, Tensor) else value
-        return sh.MaskedFill.apply(self, _as_tensor(mask)._data.astype(bool, copy=False), value)
+        value = value.item() if isinstance(value, TensorMath) else value
+        mask = _as_tensor(mask)
+        return sh.MaskedFill.apply(self, mask if mask._data.dtype == bool else mask._data.astype(bool), value)
 
     def where(self, condition, other):
         return where(condition, self, other)
@@ -504,7 +505,7 @@ class TensorMath:
         return self <= other
 
     def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
-        if isinstance(other, Tensor) and other._data.dtype != self._data.dtype:
+        if isinstance(other, TensorMath) and other._data.dtype != self._data.dtype:
             raise RuntimeError(f"{self.dtype._short} did not match {other.dtype._short}")
         return bool(np.allclose(self._data, _as_tensor(other)._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
@@ -514,11 +515,11 @@ class TensorMath:
 
 # ---- PyTorch's rules for operands ----
 def _as_tensor(value):
-    return value if isinstance(value, Tensor) else Tensor._make(_from_data(value))
+    return value if isinstance(value, TensorMath) else wrap(_from_data(value))
 
 
 def _array_of(value):
-    return value._data if isinstance(value, Tensor) else value
+    return value._data if isinstance(value, TensorMath) else value
 
 
 def _number_category(value):
@@ -549,9 +550,9 @@ def _binary(op, a, b, true_division=False, extra=()):
     """a <op> b for a tensor a and a tensor, number or array b (`extra`: more arguments of the op)."""
     if (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":  # the common case: no promotion
         return op.apply(a, b, *extra)
-    if not isinstance(b, Tensor):
+    if not isinstance(b, TensorMath):
         if isinstance(b, (np.ndarray, list)):
-            b = Tensor._make(_from_data(b))
+            b = wrap(_from_data(b))
         else:
             try:
                 a, b = _with_number(a, b, true_division)
@@ -566,7 +567,7 @@ def _binary(op, a, b, true_division=False, extra=()):
         return op.apply(a, b, *extra)
     except ValueError as error:
         if a._data.shape != b._data.shape:
-            raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None
+            raise RuntimeError(msg.broadcast_mismatch(a.shape, b.shape)) from None
         raise error
 
 
@@ -588,32 +589,21 @@ def _promote(a, b, true_division):
                                                                      b._promoted(target))
 
 
-def _broadcast_message(shape_a, shape_b):
-    n = max(len(shape_a), len(shape_b))
-    for i in range(1, n + 1):
-        sa = shape_a[-i] if i <= len(shape_a) else 1
-        sb = shape_b[-i] if i <= len(shape_b) else 1
-        if sa != sb and sa != 1 and sb != 1:
-            return (f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton "
-                    f"dimension {n - i}")
-    return f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast together"
-
-
 def _bitwise(name, logical, bitwise, a, b):
     """&, |, ^: logical for two bools, bitwise for integers, and PyTorch's error for floats."""
-    floats = [t for t in (a, b) if isinstance(t, Tensor) and t._data.dtype.kind == "f"]
-    if isinstance(b, Tensor):
+    floats = [t for t in (a, b) if isinstance(t, TensorMath) and t._data.dtype.kind == "f"]
+    if isinstance(b, TensorMath):
         try:
             np.broadcast_shapes(a.shape, b.shape)
         except ValueError:
-            raise RuntimeError(_broadcast_message(a.shape, b.shape)) from None
+            raise RuntimeError(msg.broadcast_mismatch(a.shape, b.shape)) from None
     if floats or isinstance(b, float):
-        if isinstance(b, Tensor) and b._data.dtype != a._data.dtype:
+        if isinstance(b, TensorMath) and b._data.dtype != a._data.dtype:
             short = _promote(a, b, False)[0].dtype._short  # named after the dtype the op would compute in
         else:
             short = floats[0].dtype._short if floats else "Float"
         raise NotImplementedError(f'"{name}_cpu" not implemented for \'{short}\'')
-    both_bool = a._data.dtype.kind == "b" and (isinstance(b, bool) or isinstance(b, Tensor) and
+    both_bool = a._data.dtype.kind == "b" and (isinstance(b, bool) or isinstance(b, TensorMath) and
                                                 b._data.dtype.kind == "b")
     return _compare(logical if both_bool else bitwise, a, b)
 
@@ -621,9 +611,9 @@ def _bitwise(name, logical, bitwise, a, b):
 def _compare(fn, a, b):
     other = _array_of(b) if not isinstance(b, (list, tuple)) else np.asarray(b)
     try:
-        return Tensor._make(np.asarray(fn(a._data, other)))
+        return wrap(np.asarray(fn(a._data, other)))
     except ValueError:
-        raise RuntimeError(_broadcast_message(a.shape, np.shape(other))) from None
+        raise RuntimeError(msg.broadcast_mismatch(a.shape, np.shape(other))) from None
 
 
 def _shape_args(shape):
@@ -654,16 +644,16 @@ def _arg_extreme(fn, t, dim, keepdim):
         if t._data.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         out = np.asarray(fn(t._data), dtype=np.int64)
-        return Tensor._make(out.reshape((1,) * t.ndim) if keepdim else out)
+        return wrap(out.reshape((1,) * t.ndim) if keepdim else out)
     dim = wrap_dim(dim, t.ndim)
     if t.ndim == 0:
-        return Tensor._make(np.zeros((), dtype=np.int64))
+        return wrap(np.zeros((), dtype=np.int64))
     if t._data.shape[dim] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
     out = fn(t._data, axis=dim)
     if keepdim:
         out = np.expand_dims(out, dim)
-    return Tensor._make(np.asarray(out, dtype=np.int64))
+    return wrap(np.asarray(out, dtype=np.int64))
 
 
 def _check_expand(t, shape):
@@ -742,7 +732,7 @@ def minimum(a, b, position=2):
 def _check_tensor_arguments(name, a, b, position):
     """maximum/minimum take tensors only (PyTorch's TypeError for a number or a list)."""
     for value, argument, where in ((a, "input", 1), (b, "other", position)):
-        if not isinstance(value, Tensor):
+        if not isinstance(value, TensorMath):
             raise TypeError(f"{name}(): argument '{argument}' (position {where}) must be Tensor, not "
                             f"{type(value).__name__}")
 
@@ -750,8 +740,8 @@ def _check_tensor_arguments(name, a, b, position):
 def _clamp(a, low, high):
     """clamp with PyTorch's dtype rules: a number bound may lift an int (or bool) tensor to float (or int); tensor
     bounds promote with the input (ClampBackward0), number bounds do not (ClampBackward1)."""
-    if isinstance(low, Tensor) or isinstance(high, Tensor):
-        bounds = [None if b is None else b if isinstance(b, Tensor) else Tensor._make(np.asarray(b, a._data.dtype))
+    if isinstance(low, TensorMath) or isinstance(high, TensorMath):
+        bounds = [None if b is None else b if isinstance(b, TensorMath) else wrap(np.asarray(b, a._data.dtype))
                   for b in (low, high)]
         target = a
         for b in bounds:
@@ -764,7 +754,7 @@ def _clamp(a, low, high):
                 try:
                     np.broadcast_shapes(a.shape, bound.shape)
                 except ValueError:
-                    raise RuntimeError(_broadcast_message(a.shape, bound.shape)) from None
+                    raise RuntimeError(msg.broadcast_mismatch(a.shape, bound.shape)) from None
         return pw.ClampTensor.apply(a, low, high)
     for bound in (low, high):
         if bound is not None:
@@ -787,17 +777,65 @@ for _name in "neg exp log log1p sin cos tan tanh sigmoid abs sqrt rsqrt reciproc
 del _name
 
 
+def cat(tensors, dim=0):
+    """Join tensors along an existing dim (dtypes promote as in PyTorch)."""
+    if isinstance(tensors, TensorMath):
+        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    first = tensors[0]
+    dim = wrap_dim(dim, first.ndim)
+    for i, t in enumerate(tensors[1:], start=1):
+        if t.ndim != first.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {t.ndim}")
+        for d in range(first.ndim):
+            if d != dim and t.shape[d] != first.shape[d]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size "
+                                   f"{first.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list.")
+    return sh.Cat.apply(dim, *_same_dtype(tensors))
+
+
+def stack(tensors, dim=0):
+    """Join same-shaped tensors along a new dim."""
+    if isinstance(tensors, TensorMath):
+        raise TypeError("stack(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    dim = wrap_dim(dim, tensors[0].ndim + 1)
+    for i, t in enumerate(tensors[1:], start=1):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
+                               f"entry 0 and {list(t.shape)} at entry {i}")
+    return sh.Stack.apply(dim, *_same_dtype(tensors))
+
+
+def _same_dtype(tensors):
+    """The tensors converted to their common dtype (PyTorch's promotion: the highest kind, then the widest)."""
+    dtypes = {t._data.dtype for t in tensors}
+    if len(dtypes) == 1:
+        return tensors
+    rank = {"b": 0, "i": 1, "u": 1, "f": 2}
+    top = max(rank[d.kind] for d in dtypes)
+    target = np.result_type(*[d for d in dtypes if rank[d.kind] == top])
+    return [t if t._data.dtype == target else t.to(from_numpy_dtype(target)) for t in tensors]
+
+
 def where(condition, a, b):
     """Pick a where condition holds, b elsewhere; numbers become tensors of the other operand's dtype."""
     cond = _as_tensor(condition)._data.astype(bool, copy=False)
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = Tensor._make(_from_data(a))
-    if not isinstance(a, Tensor):
+    if not isinstance(a, TensorMath) and not isinstance(b, TensorMath):
+        a = wrap(_from_data(a))
+    if not isinstance(a, TensorMath):
         b, _ = _with_number(b, a)  # a number may lift the tensor's kind (bool -> int64 -> float32), as in PyTorch
-        a = Tensor._make(np.asarray(a, dtype=b._data.dtype))
-    if not isinstance(b, Tensor):
+        a = wrap(np.asarray(a, dtype=b._data.dtype))
+    if not isinstance(b, TensorMath):
         a, _ = _with_number(a, b)
-        b = Tensor._make(np.asarray(b, dtype=a._data.dtype))
+        b = wrap(np.asarray(b, dtype=a._data.dtype))
     if a._data.dtype != b._data.dtype:
         a, b = _promote(a, b, False)
     try:
@@ -806,12 +844,11 @@ def where(condition, a, b):
         try:
             first = np.broadcast_shapes(cond.shape, a.shape)
         except ValueError:
-            raise RuntimeError(_broadcast_message(cond.shape, a.shape)) from None
-        raise RuntimeError(_broadcast_message(first, b.shape)) from None
+            raise RuntimeError(msg.broadcast_mismatch(cond.shape, a.shape)) from None
+        raise RuntimeError(msg.broadcast_mismatch(first, b.shape)) from None
     return pw.Where.apply(cond, a, b)
 
 
 def _from_data(data):
     """Nested lists / numbers / arrays to a numpy array with PyTorch's dtype inference and errors."""
-    from ._creation import array_from_data
     return array_from_data(data)

@@ -160,3 +160,24 @@ def test_random_factories_take_requires_grad_and_dtype():
     assert torch.rand(3).dtype is torch.float32 and torch.randint(0, 5, (3,)).dtype is torch.int64
     values = torch.rand(1000).numpy()
     assert values.min() >= 0 and values.max() < 1
+
+
+# ---- tensors inside a list are numbers, read as PyTorch reads them (item()), their dtypes promoting ----
+@pytest.mark.parametrize("make, expected", [
+    (lambda: torch.tensor([torch.ones(1), torch.ones(1, 1)]), "tensor([1., 1.])"),
+    (lambda: torch.tensor([torch.tensor(1), torch.tensor(2.5)]), "tensor([1.0000, 2.5000])"),
+    (lambda: torch.tensor([torch.tensor(1.0, dtype=torch.float64), 2.5]),
+     "tensor([1.0000, 2.5000], dtype=torch.float64)"),
+    (lambda: torch.tensor([torch.tensor(1, dtype=torch.int32), 2]), "tensor([1, 2])"),
+    (lambda: torch.tensor([torch.tensor(1, dtype=torch.int32)]), "tensor([1], dtype=torch.int32)"),
+    (lambda: torch.tensor([torch.tensor(1.0, dtype=torch.float16), 2]), "tensor([1., 2.], dtype=torch.float16)"),
+    (lambda: torch.tensor([torch.tensor(1.0, dtype=torch.float16), 2.5]), "tensor([1.0000, 2.5000])"),
+    (lambda: torch.tensor([torch.tensor(True), 2]), "tensor([1, 2])"),
+])
+def test_tensors_inside_a_list(make, expected):
+    assert repr(make()) == expected
+
+
+def test_a_tensor_of_several_elements_inside_a_list_is_refused():
+    with pytest.raises(ValueError, match="^only one element tensors can be converted to Python scalars$"):
+        torch.tensor([torch.ones(2), torch.ones(2)])

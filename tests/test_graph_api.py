@@ -1,4 +1,6 @@
 """autograd.graph: walking the graph and recording the real forward ops and backward steps."""
+import pytest
+
 import minigrad as torch
 from minigrad.autograd import graph
 from minigrad.autograd.function import AccumulateGrad
@@ -102,3 +104,21 @@ def test_recording_changes_no_gradient_and_stops_at_the_end_of_the_block():
     (x * 2).backward()
     assert fwd.ops == [] and bwd.steps == []
     assert torch.autograd.function.forward_observers == [] and torch.autograd.engine.observers == []
+
+
+def test_gradient_edges_and_the_inputs_behind_a_nodes_edges():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    a, b = y.split(1)
+    assert graph.get_gradient_edge(y) == (y.grad_fn, 0)
+    assert graph.get_gradient_edge(b).output_nr == 1 and graph.get_gradient_edge(b).node is b.grad_fn
+    leaf_edge = graph.get_gradient_edge(x)
+    assert leaf_edge.node.name() == "torch::autograd::AccumulateGrad" and leaf_edge.node.variable is x
+    with pytest.raises(RuntimeError, match="does not require gradients"):
+        graph.get_gradient_edge(torch.ones(2))
+    with graph.record_forward() as fwd:
+        z = 2.0 * x + x
+    mul, add = fwd.ops
+    assert mul.edge_inputs == (x, 2.0)  # `2.0 * x` is x.__rmul__(2.0): next_functions lists x, then (None, 0)
+    assert add.edge_inputs[1] is x and add.edge_inputs[0] is mul.outputs[0]
+    assert graph.value_text(z.detach().numpy()) == "[3., 6.]"

@@ -84,3 +84,45 @@ def test_matmul_matches_torch_node_for_node(shape_a, shape_b):
         assert mine[0] == theirs[0]
         for m, t in zip(mine[1:], theirs[1:]):
             np.testing.assert_allclose(m, t, rtol=1e-10, atol=1e-12)
+
+
+# ---- the gradient of a matrix laid out by columns is a transposed product (TBackward0), as in PyTorch ----
+def _double_backward_names(a, b):
+    ga, gb = minigrad.autograd.grad((a @ b).sin().sum(), [a, b], create_graph=True)
+    return ga.grad_fn.name(), gb.grad_fn.name()
+
+
+def test_gradient_of_a_column_major_operand_is_a_transpose():
+    a = minigrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = minigrad.tensor([[1.0, 0.5], [0.25, 2.0]]).t().detach().requires_grad_()  # stored column by column
+    assert _double_backward_names(a, b) == ("MmBackward0", "TBackward0")
+    assert _double_backward_names(b, a) == ("TBackward0", "MmBackward0")
+    one, other = minigrad.tensor([[1.5]], requires_grad=True), minigrad.tensor([[2.0]], requires_grad=True)
+    assert _double_backward_names(one, other) == ("TBackward0", "TBackward0")  # 1x1 counts as column-major too
+
+
+def test_double_backward_of_a_vector_times_a_matrix():
+    x0 = minigrad.tensor([0.5], requires_grad=True)
+    x1 = minigrad.tensor([[1.5]], requires_grad=True)
+    grads = minigrad.autograd.grad(x0 @ x1, [x0, x1], create_graph=True)
+    assert repr(grads) == ("(tensor([1.5000], grad_fn=<SqueezeBackward1>), tensor([[0.5000]], "
+                           "grad_fn=<TBackward0>))")
+
+
+def test_gradient_layouts_match_torch_over_many_shapes():
+    torch = require_torch()
+
+    def names(lib, m, k, n, a_by_columns, b_by_columns):
+        def matrix(rows, cols, by_columns):
+            t = lib.arange(1.0, 1 + rows * cols) / 7
+            t = t.reshape(cols, rows).t() if by_columns else t.reshape(rows, cols)
+            return t.detach().requires_grad_()
+        a, b = matrix(m, k, a_by_columns), matrix(k, n, b_by_columns)
+        ga, gb = lib.autograd.grad((a @ b).sin().sum(), [a, b], create_graph=True)
+        return ga.grad_fn.name(), gb.grad_fn.name(), ga.tolist(), gb.tolist()
+
+    for case in itertools.product((1, 2, 3), (1, 2, 3), (1, 2, 3), (False, True), (False, True)):
+        expected, got = names(torch, *case), names(minigrad, *case)
+        assert got[:2] == expected[:2], case
+        np.testing.assert_allclose(got[2], expected[2], rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(got[3], expected[3], rtol=1e-5, atol=1e-7)

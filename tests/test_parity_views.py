@@ -535,6 +535,41 @@ PROGRAMS = {
         v = torch.ones(2); x = torch.ones(2, requires_grad=True)
         g, = torch.autograd.grad(x, x, v); print(g is v)
     """,
+    "stale view negative zero": """
+        x0 = torch.tensor([[-1.0], [1.5], [10000.0], [1.06]], requires_grad=True); x1 = x0.unsqueeze(-1)
+        with torch.no_grad():
+            x1 -= -2.0
+        x1.backward(gradient=torch.tensor([[[0.0]], [[2.57]], [[-0.5]], [[-0.0]]])); print(x0.grad)
+        y = x0.clone(); v = y[1:]
+        with torch.no_grad():
+            y.add_(1)
+        g, = torch.autograd.grad((v * v).sum(), x0, create_graph=True); print(g)
+    """,
+    "index_put into expanded": """
+        import warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            x0 = torch.tensor([-1.0, 1.5], dtype=torch.float64, requires_grad=True)
+            g, = torch.autograd.grad(x0.sum(), [x0]); g[torch.tensor([-1])] = torch.tensor(-0.03, dtype=torch.float64)
+            print(g)
+            e = torch.zeros(2).expand(3, 2); e[1, torch.tensor([0])] = 5.; e[torch.tensor([True, False, True])] = 2.
+            print(e)
+            y = torch.tensor([1., 2.], requires_grad=True) * 1; e = y.expand(3, 2)
+            e[torch.tensor([0])] = torch.tensor(7., requires_grad=True); print(e, y)
+        print([str(w.message) for w in caught])
+        e.sum().backward()
+    """,
+    "index_put_": """
+        y = torch.tensor([1., 2., 3.], requires_grad=True) * 1; v = torch.tensor([10., 20.], requires_grad=True)
+        z = y.index_put_((torch.tensor([0, 0]),), v, accumulate=True); print(z)
+        (z * z).sum().backward(); print(v.grad)
+        x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        z = torch.index_put(x, (torch.tensor([1]), torch.tensor([0])), torch.tensor([[5.]], requires_grad=True))
+        print(z, torch.autograd.grad(z.sum(), x, create_graph=True))
+        x = torch.zeros(2, 4) * 1; w = torch.ones(1, 2, 3, requires_grad=True)
+        x[:, torch.tensor([-1, -2, -2])] = w; print(x.grad_fn.next_functions); x.sum().backward(); print(w.grad)
+        torch.zeros(3).index_put_((torch.tensor([0, 1]),), torch.tensor([1., 2., 3.]))
+    """,
 }
 
 

@@ -122,3 +122,47 @@ def test_add_with_alpha_rounds_once_as_torch():
     a = minigrad.tensor([0.1], dtype=minigrad.float32)
     b = minigrad.tensor([0.3], dtype=minigrad.float32)
     assert a.add(b, alpha=0.7).item() == 0.3100000023841858  # fused a + 0.7 * b, as PyTorch's kernel
+
+
+# ---- tensors PyTorch saves that backward itself does not need, and outputs of in-place ops ----
+def test_nll_loss_saves_its_input():
+    x = leaf([[0.5, -0.5], [3.0, 0.5], [0.75, 2.0]])
+    logp = minigrad.nn.functional.log_softmax(x, 1)
+    loss = minigrad.nn.functional.nll_loss(logp, minigrad.tensor([1, 0, 0]))
+    logp[[-1, -2]] = -0.25  # logp is now the output of IndexPut
+    with modified("torch.FloatTensor [3, 2]], which is output 0 of IndexPut,"):
+        loss.backward()
+
+
+def test_masked_fill_saves_its_mask():
+    x = leaf([[-1.0, -0.25, -0.27, -1.0]])
+    mask = x > 0
+    y = x.masked_fill(mask, 0.5)
+    mask[0:3, -2:] = 3
+    with modified("CPUBoolType [1, 4]]"):
+        minigrad.autograd.grad(y.sum(), [x])
+
+
+def test_the_saved_output_of_an_in_place_op_is_the_tensor_it_changed():
+    x = leaf(3.0)
+    y = minigrad.maximum(x, minigrad.tensor(-1.48))
+    z = y.sigmoid_()  # SigmoidBackward0 saves its output: y itself, at version 1
+    y.fill_(2)
+    with modified("torch.FloatTensor []], which is output 0 of Sigmoid,", current=2, expected=1):
+        minigrad.max(z, dim=0)[0].backward()
+    w = leaf([0.5, 1.0])
+    v = (w * 1)[:1]
+    v.exp_()  # through a view: the view is what ExpBackward0 saved
+    total = v.sum()
+    v.add_(1)
+    with modified("torch.FloatTensor [1]], which is output 0 of AsStrided,", current=2, expected=1):
+        total.backward()
+
+
+def test_in_place_into_a_bool_tensor_records_nothing():
+    torch_bools = minigrad.tensor([True, False, False]).unbind(0)  # several views of one op: no in-place in autograd
+    torch_bools[0].copy_(leaf(0.0))
+    assert [b.item() for b in torch_bools] == [False, False, False]
+    ints = minigrad.tensor([1, 2])
+    with raises_exactly("result type Float can't be cast to the desired output type Long"):
+        ints.add_(leaf(1.0))

@@ -81,3 +81,20 @@ def test_same_answers_as_live_torch():
         assert values[0] == values[1], lib_name
     assert repr(torch_like.FloatTensor([[1.5, 2]])) == repr(torch.FloatTensor([[1.5, 2]]))
     assert repr(torch_like.LongTensor([0.25, -2.19, 0.21])) == repr(torch.LongTensor([0.25, -2.19, 0.21]))
+
+
+def test_device_as_a_keyword_is_checked_too():
+    with pytest.raises(AssertionError, match="^Torch not compiled with CUDA enabled$"):
+        torch_like.ones(2).to(device="cuda")
+    assert torch_like.ones(2).to(device="cpu").tolist() == [1.0, 1.0]
+
+
+def test_type_converts_to_a_legacy_tensor_type_or_its_name():
+    x = torch_like.ones(2, requires_grad=True)
+    assert repr(x.type(torch_like.DoubleTensor)) == "tensor([1., 1.], dtype=torch.float64, grad_fn=<ToCopyBackward0>)"
+    assert x.type("torch.LongTensor").dtype is torch_like.int64
+    assert x.type(torch_like.FloatTensor) is x
+    with pytest.raises(ValueError, match="^invalid type: 'float32'$"):
+        x.type("float32")
+    with pytest.raises(TypeError, match="^dtype must be a type, str, or dtype object$"):
+        x.type(3)

@@ -3,6 +3,7 @@
 Every expected text and number below is what torch 2.13 prints for the same code (tests/test_parity_views.py
 compares with a live torch)."""
 import re
+import warnings
 
 import pytest
 
@@ -517,3 +518,172 @@ def test_autograd_grad_returns_the_engines_gradient_itself():
 def test_negative_step_is_refused():
     with pytest.raises(ValueError, match="^step must be greater than zero$"):
         minigrad.ones(3)[::-1]
+
+
+# ---- a stale view's AsStridedBackward0 copies the gradient (a -0. stays), index_put_ into expanded tensors ----
+def test_stale_view_passes_a_negative_zero_gradient_on():
+    x = leaf([[-1.0], [1.5]])
+    v = x.unsqueeze(-1)
+    with minigrad.no_grad():
+        v -= -2.0
+    assert v.grad_fn.name() == "AsStridedBackward0"
+    v.backward(gradient=minigrad.tensor([[[2.5]], [[-0.0]]]))
+    assert repr(x.grad) == "tensor([[2.5000],\n        [-0.0000]])"  # (PyTorch's printer leaves no room for -0.'s sign)
+
+
+def test_stale_expanded_view_adds_the_gradients_of_shared_elements():
+    x = leaf([1.0, -2.0, 3.0])
+    y = x * 1
+    e = y.expand(2, 3)
+    with minigrad.no_grad():
+        y.add_(1)
+    (g,) = minigrad.autograd.grad(e, x, minigrad.tensor([[-0.0, -0.0, 1.0], [-0.0, -0.0, 2.0]]))
+    assert repr(g) == "tensor([0., 0., 3.])"  # 0. + -0. + -0. is 0., as PyTorch's index_add_
+
+
+def test_double_backward_through_a_stale_view_is_as_strided():
+    x = leaf([1.0, -2.0, 3.0])
+    y = x.clone()
+    v = y[:2]
+    with minigrad.no_grad():
+        y.add_(1)
+    (g,) = minigrad.autograd.grad((v * v).sum(), x, create_graph=True)
+    assert repr(g) == "tensor([ 4., -2.,  0.], grad_fn=<AsStridedBackward0>)"
+
+
+INDEX_PUT_EXPANDED = ("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
+                      "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = tensor "
+                      "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp"
+                      ":976.)")
+
+
+def test_index_writes_into_an_expanded_tensor_reach_the_shared_memory():
+    x = minigrad.zeros(2)
+    e = x.expand(3, 2)
+    with pytest.warns(UserWarning) as caught:
+        e[[0, 1]] = 3.0
+    assert [str(w.message) for w in caught] == [INDEX_PUT_EXPANDED]
+    assert x.tolist() == [3.0, 3.0]
+    one = minigrad.zeros(1).expand(3)
+    with pytest.warns(UserWarning, match="^Use of index_put_ on expanded tensors"):
+        one[minigrad.tensor([0, 1])] = minigrad.tensor([1.0, 2.0])
+    assert one.tolist() == [2.0, 2.0, 2.0]  # the last write to the shared place wins
+
+
+def test_index_write_into_a_row_of_an_expanded_tensor_does_not_warn():
+    e = minigrad.zeros(2).expand(3, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        e[1, minigrad.tensor([0])] = 5.0  # the row e[1] has no shared elements
+    assert e.tolist() == [[5.0, 0.0]] * 3
+
+
+def test_index_write_into_the_expanded_gradient_of_a_sum():
+    x = leaf([-1.0, 1.5])
+    (g,) = minigrad.autograd.grad(x.sum(), [x])
+    with pytest.warns(UserWarning, match="^Use of index_put_ on expanded tensors"):
+        g[minigrad.tensor([-1])] = minigrad.tensor(-0.03)
+    assert repr(g) == "tensor([-0.0300, -0.0300])"
+
+
+def test_backward_through_an_index_write_into_an_expanded_view_fails_as_in_pytorch():
+    y = leaf([1.0, 2.0]) * 1
+    e = y.expand(3, 2)
+    with pytest.warns(UserWarning, match="^Use of index_put_ on expanded tensors"):
+        e[minigrad.tensor([0])] = leaf(7.0)
+    assert y.grad_fn.name() == "torch::autograd::CopySlices"
+    with raises_exactly("unsupported operation: more than one element of the written-to tensor refers to a single "
+                        "memory location. Please clone() the tensor before performing the operation."):
+        e.sum().backward()
+
+
+def test_a_value_with_leading_ones_written_through_an_index_tensor_is_viewed_first():
+    x = minigrad.zeros(2, 4, dtype=minigrad.float64)
+    v = minigrad.ones(1, 2, 3, dtype=minigrad.float64, requires_grad=True)
+    x[:, minigrad.tensor([-1, -2, -3])] = v
+    assert x.grad_fn.next_functions[1][0].name() == "ViewBackward0"
+    x.sum().backward()
+    assert v.grad.shape == (1, 2, 3) and v.grad.tolist() == [[[1.0] * 3] * 2]
+    base = minigrad.zeros(4, 2, dtype=minigrad.float64)
+    y = base.reshape(2, 4)  # a view: the write goes through CopySlices
+    w = minigrad.ones(1, 2, 3, dtype=minigrad.float64, requires_grad=True)
+    y[:, minigrad.tensor([-1, -2, -2])] = w
+    y.mean().backward()
+    assert w.grad.tolist() == [[[0.125] * 3] * 2]  # -2 written twice: PyTorch gives both values the gradient
+
+
+# ---- index_put_ / index_put ----
+def test_index_put_writes_and_accumulates():
+    m = minigrad.zeros(2, 3)
+    m.index_put_((minigrad.tensor([0, 1]), minigrad.tensor([2, 0])), minigrad.tensor([7.0, 8.0]))
+    m.index_put_((minigrad.tensor([0, 0]), minigrad.tensor([2, 2])), minigrad.tensor([1.0, 1.0]), accumulate=True)
+    assert m.tolist() == [[0.0, 0.0, 9.0], [8.0, 0.0, 0.0]]
+    assert minigrad.index_put_(m, (minigrad.tensor([1]),), minigrad.tensor(4.0)) is m
+    assert m.tolist() == [[0.0, 0.0, 9.0], [4.0, 4.0, 4.0]]
+
+
+def test_index_put_gradients():
+    y = leaf([1.0, 2.0, 3.0]) * 1
+    v = leaf([10.0, 20.0])
+    z = y.index_put_((minigrad.tensor([0, 0]),), v, accumulate=True)
+    assert repr(z) == "tensor([31.,  2.,  3.], grad_fn=<IndexPutBackward0>)"
+    z.sum().backward()
+    assert v.grad.tolist() == [1.0, 1.0]
+    x = leaf([1.0, 2.0, 3.0])
+    w = leaf([10.0, 20.0])
+    out = minigrad.index_put(x, (minigrad.tensor([0, 2]),), w)
+    assert repr(out) == "tensor([10.,  2., 20.], grad_fn=<IndexPutBackward0>)"
+    (out * out).sum().backward()
+    assert x.grad.tolist() == [0.0, 4.0, 0.0] and w.grad.tolist() == [20.0, 40.0]
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_gradcheck(accumulate):
+    x = minigrad.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype=minigrad.float64, requires_grad=True)
+    v = minigrad.tensor([0.3, -0.2], dtype=minigrad.float64, requires_grad=True)
+    # a place named twice: accumulate adds both values; a plain write keeps one (no gradient check for that)
+    index = (minigrad.tensor([1, 1]), minigrad.tensor([0, 0] if accumulate else [0, 2]))
+    assert minigrad.autograd.gradcheck(lambda a, b: a.index_put(index, b, accumulate=accumulate) ** 2, (x, v))
+    assert minigrad.autograd.gradgradcheck(lambda a, b: a.index_put(index, b, accumulate=accumulate) ** 2, (x, v))
+
+
+@pytest.mark.parametrize("indices, values, error, text", [
+    (minigrad.tensor([0]), minigrad.tensor(1.0), TypeError,
+     "index_put_(): argument 'indices' (position 1) must be tuple of Tensors, not Tensor"),
+    ((minigrad.tensor([0]),), 1.0, TypeError, "index_put_(): argument 'values' (position 2) must be Tensor, not float"),
+    ((None,), minigrad.tensor(1.0), TypeError, "expected Tensor as element 0 in argument 0, but got NoneType"),
+    ((minigrad.tensor([0]),), minigrad.tensor(1, dtype=minigrad.int64), RuntimeError,
+     "Index put requires the source and destination dtypes match, got Float for the destination and Long for the "
+     "source."),
+    ((minigrad.tensor([5]),), minigrad.tensor(1.0), IndexError, "index 5 is out of bounds for dimension 0 with size 3"),
+    ((minigrad.tensor([0, 1]),), minigrad.tensor([1.0, 2.0, 3.0]), RuntimeError,
+     "shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [2]"),
+])
+def test_index_put_errors(indices, values, error, text):
+    with pytest.raises(error, match=f"^{re.escape(text)}$"):
+        minigrad.zeros(3).index_put_(indices, values)
+
+
+# ---- x[index tensor] = v: v must have x's dtype, unless one element fills through a single mask ----
+@pytest.mark.parametrize("target, key, value, expected", [
+    ([0, 0, 0], [0], minigrad.tensor(5.5), "Index put requires the source and destination dtypes match, got Long for "
+                                            "the destination and Float for the source."),
+    ([0, 0, 0], [False, False, False], minigrad.tensor([]), "Index put requires the source and destination dtypes "
+                                                            "match, got Long for the destination and Float for the "
+                                                            "source."),
+    ([0.0, 0.0, 0.0], [0, 1], minigrad.tensor([5.5, 6.5], dtype=minigrad.float64),
+     "Index put requires the source and destination dtypes match, got Float for the destination and Double for the "
+     "source."),
+    ([0, 0, 0], [True, False, True], minigrad.tensor([5.5]), [5, 0, 5]),
+    ([0.0, 0.0, 0.0], [True, False, True], minigrad.tensor(5.5, dtype=minigrad.float64), [5.5, 0.0, 5.5]),
+    ([0.0, 0.0, 0.0], [0, 1], 5, [5.0, 5.0, 0.0]),
+])
+def test_index_write_dtypes(target, key, value, expected):
+    x = minigrad.tensor(target)
+    key = minigrad.tensor(key, dtype=minigrad.bool if isinstance(key[0], bool) else minigrad.int64)
+    if isinstance(expected, str):
+        with raises_exactly(expected):
+            x[key] = value
+    else:
+        x[key] = value
+        assert x.tolist() == expected

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 import minigrad
-from minigrad._random import Generator
+from minigrad import Generator
 
 __all__ = ["Run", "Diagnosis", "MicroBatchCheck", "AccumulationDemo", "AccumulationView", "accumulation_demo",
            "make_data", "mse", "ITERATION_CHOICES", "LEARNING_RATES"]

@@ -49,8 +49,9 @@ class Example:
         return self.formula or self.key
 
 
-def _expression_example(text, description, variables, ones_gradient=False):
-    expression = parse(text)
+def _expression_example(text, description, variables, ones_gradient=False, expression=None):
+    """An example built from an expression (`expression`: `text` already parsed, so it is not parsed twice)."""
+    expression = expression or parse(text)
 
     def build(tensors):
         out, labels = evaluate(expression, tensors)
@@ -171,7 +172,7 @@ class GraphBuilder:
         else:
             expression = parse(example_or_expression)
             variables = tuple(Variable(v, self._scalar_value(v)) for v in expression.variables)
-            example = _expression_example(example_or_expression, "your expression", variables)
+            example = _expression_example(example_or_expression, "your expression", variables, expression=expression)
         self.example = example
         self.values = {v.name: v.value for v in example.variables}
         self.values.update(values or {})
@@ -299,7 +300,7 @@ class GraphBuilder:
         grads = {}
         for step in self.steps[:self.backward_pos]:
             if step.leaf is not None:
-                grads[self.graph.find(step.leaf).name] = step.leaf_grad_after._data.copy()
+                grads[self.graph.find(step.leaf).name] = step.leaf_grad_after.numpy().copy()
         return grads
 
     # ---- what one step shows ----
@@ -307,7 +308,7 @@ class GraphBuilder:
         op = self.ops[index]
         n = self.graph.find(op.node)
         result = self.result_names[n.id]
-        value = op.outputs[0]._data
+        value = op.outputs[0].detach().numpy()
         inputs = [self._forward_input(op, n.id, j) for j in range(len(op.node.next_functions))]
         latex = (rf"$$\texttt{{{_tex(result)}}} = {_tex_value(value)}$$"
                  rf"<div>{html.escape(n.name)} from {html.escape(', '.join(inputs))}: "
@@ -318,9 +319,9 @@ class GraphBuilder:
         name = self._input_name(node_id, slot)
         if name:
             return name
-        arg = op.inputs[op.node._arg_pos[slot]]
+        arg = op.edge_inputs[slot]
         if isinstance(arg, minigrad.Tensor):
-            return next((k for k, t in self.names.items() if t is arg), draw.format_value(arg._data))
+            return next((k for k, t in self.names.items() if t is arg), draw.format_value(arg.detach().numpy()))
         return repr(arg)
 
     def backward_info(self, index):
@@ -331,9 +332,9 @@ class GraphBuilder:
         result = self.result_names[n.id]
         shown = [j for j, g in enumerate(step.grad_inputs) if g is not None and self._input_name(n.id, j)]
         inputs = tuple(self._input_name(n.id, j) for j in shown)
-        local = tuple(step.local[j]._data for j in shown)
-        products = tuple(step.grad_inputs[j]._data for j in shown)
-        incoming = tuple(g._data for g in step.grad_outputs)
+        local = tuple(step.local[j].numpy() for j in shown)
+        products = tuple(step.grad_inputs[j].numpy() for j in shown)
+        incoming = tuple(g.numpy() for g in step.grad_outputs)
         elementwise = len(incoming) == 1 and all(
             l.shape == p.shape == incoming[0].shape and np.allclose(incoming[0] * l, p, equal_nan=True)
             for l, p in zip(local, products))
@@ -348,11 +349,11 @@ class GraphBuilder:
         for e in self.graph.outgoing(acc.id):
             for s in self.steps[:index]:
                 if s.node is self.graph.node(e.dst).ref and s.grad_inputs[e.slot] is not None:
-                    contributions.append((self.result_names[e.dst], s.grad_inputs[e.slot]._data))
-        before = None if step.leaf_grad_before is None else step.leaf_grad_before._data
-        info = BackwardInfo(index, len(self.steps), "AccumulateGrad", acc.id, "leaf", (step.grad_outputs[0]._data,),
+                    contributions.append((self.result_names[e.dst], s.grad_inputs[e.slot].numpy()))
+        before = None if step.leaf_grad_before is None else step.leaf_grad_before.numpy()
+        info = BackwardInfo(index, len(self.steps), "AccumulateGrad", acc.id, "leaf", (step.grad_outputs[0].numpy(),),
                             leaf=leaf, contributions=tuple(contributions), before=before,
-                            after=step.leaf_grad_after._data)
+                            after=step.leaf_grad_after.numpy())
         parts = " + ".join(_tex_value(g) for _, g in contributions)
         total = _tex_value(info.incoming[0])
         sums = f"{parts} = {total}" if len(contributions) > 1 else total
@@ -408,14 +409,14 @@ class GraphBuilder:
             for i, step in enumerate(self.steps[:self.backward_pos]):
                 nid = self.graph.find(step.node).id
                 if step.leaf is not None:
-                    nodes["leaf" + nid[3:]].grad = step.leaf_grad_after._data.copy()
+                    nodes["leaf" + nid[3:]].grad = step.leaf_grad_after.numpy().copy()
                 else:
-                    nodes[nid].lines.append(f"grad={draw.format_value(step.grad_outputs[0]._data)}")
+                    nodes[nid].lines.append(f"grad={draw.format_value(step.grad_outputs[0].numpy())}")
                     for e in edges:
                         if e.dst == nid and e.slot is not None and step.grad_inputs[e.slot] is not None:
-                            e.label = draw.format_value(step.grad_inputs[e.slot]._data)
+                            e.label = draw.format_value(step.grad_inputs[e.slot].numpy())
                 if i == 0:
-                    nodes["out0"].lines.append(f"grad={draw.format_value(step.grad_outputs[0]._data)}")
+                    nodes["out0"].lines.append(f"grad={draw.format_value(step.grad_outputs[0].numpy())}")
                 visited.add(nid)
             current = self.graph.find(self.steps[self.backward_pos - 1].node).id
             visited.discard(current)

@@ -35,55 +35,52 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
     path to a target run. With capture=True the gradients arriving at the targets are returned
     (autograd.grad) and no AccumulateGrad runs; otherwise leaves accumulate as usual.
     """
-    # 1. count the edges into each node; `runs`: the nodes whose backward runs (None: all of them)
+    # 1. count the edges into each node (`runs`: the nodes whose backward must run; None: all of them)
     deps, runs = _dependencies([node for node, _ in roots], targets, capture)
-    # 2. seed the roots
+    # 2. seed: each root starts with its gradient
     buffers = {}  # node -> the gradients of its outputs, summed as they arrive
     for (node, nr), seed in zip(roots, seeds):
         _add(buffers, node, nr, seed)
-    ready = []  # a heap of (-creation order, node): the latest-created ready node comes out first
-    for node in dict.fromkeys(node for node, _ in roots):
-        if deps.get(node) == 0:  # (a root that leads to no target is not in deps at all)
-            heapq.heappush(ready, (-node._seq, node))
+    ready = [(-node._seq, node) for node in dict.fromkeys(node for node, _ in roots) if deps.get(node) == 0]
+    heapq.heapify(ready)  # the nodes whose gradients are complete, latest-created first
     captured = {}
     grad_mode = state.grad_enabled
     state.grad_enabled = create_graph  # backward formulas record a graph only for create_graph
     try:
         with _cyclic_gc_paused():
             while ready:
-                # 3. the next ready node, with its gradients (and its tensors' hooks and retain_grad applied)
+                # 3. pop the latest-created ready node and take its gradients
                 node = heapq.heappop(ready)[1]
                 grads = buffers.pop(node, None)  # None: no gradient reached it (an unused output)
                 if grads is not None and (node._tensor_prehooks or node._retained):
-                    grads = _tensor_prehooks(node, grads)
-                if targets is not None:
+                    grads = _tensor_prehooks(node, grads)  # hooks on the tensors it made, retain_grad
+                if targets is not None:  # autograd.grad, backward(inputs=...)
                     _capture(node, grads, targets, captured)
                     if node not in runs:
                         continue
-                # 7. a leaf: accumulate into .grad
-                if type(node) is AccumulateGrad:
+                if type(node) is AccumulateGrad:  # 7. a leaf: accumulate into .grad
                     if grads is not None and grads[0] is not None:
                         _leaf_step(node, grads, create_graph)
                     continue
                 # 4. the node's backward: one gradient per input (None where there is none)
                 grads_in = _call_backward(node, grads) if grads is not None else None
+                positions, metas = node._arg_pos, node._input_meta  # per input: which argument, its shape and dtype
                 for j, (child, nr) in enumerate(node.next_functions):
-                    if child is None or child not in deps:  # an input without a gradient, or off every path
+                    if child not in deps:  # no gradient goes there (None), or it leads to no target
                         continue
-                    grad = grads_in[node._arg_pos[j]] if grads_in is not None else None
+                    grad = grads_in[positions[j]] if grads_in is not None else None
                     if grad is not None:
-                        # 5. back to the input's shape (and dtype), 6. summed with what else reached that input
-                        shape, dtype = node._input_meta[j]
+                        shape, dtype = metas[j]
                         if grad._data.shape != shape or grad._data.dtype != dtype:
-                            grad = _to_input(grad, node, j)
-                        _add(buffers, child, nr, grad)
-                    deps[child] -= 1
-                    if deps[child] == 0:
+                            grad = _to_input(grad, node, j)  # 5. un-broadcast (and back to the input's dtype)
+                        _add(buffers, child, nr, grad)  # 6. sum at fan-in
+                    waiting = deps[child] - 1  # edges into child still to deliver
+                    deps[child] = waiting
+                    if waiting == 0:
                         heapq.heappush(ready, (-child._seq, child))
-                # 8. free what forward saved for this node
-                if not retain_graph:
+                if not retain_graph:  # 8. free what forward saved
                     node.release()
-                grads = grads_in = grad = None  # hold no gradient past its node (see _keeps_without_copy)
+                grads = grads_in = grad = None  # keep no gradient past its node (see _keeps_without_copy)
     finally:
         state.grad_enabled = grad_mode
     return captured
@@ -265,8 +262,11 @@ def _broadcasts_to(shape, grad_shape):
 def _add(buffers, node, nr, grad):
     """Fan-in: gradients reaching the same output of a node add up."""
     slots = buffers.get(node)
-    if slots is None:
-        slots = buffers[node] = [None] * (len(node._outputs_meta) if node._outputs_meta else 1)
+    if slots is None:  # the first gradient to reach this node
+        if node._outputs_meta is None:  # (a node of one output)
+            buffers[node] = [grad]
+            return
+        slots = buffers[node] = [None] * len(node._outputs_meta)
     slots[nr] = grad if slots[nr] is None else slots[nr] + grad
 
 

@@ -119,7 +119,7 @@ class BackwardNode(Node):
         """Keep tensors for backward. A built-in op's forward may also save the numpy array it returns: backward
         then gets the output tensor."""
         for i, t in enumerate(tensors):
-            if t is not None and not isinstance(t, (np.ndarray, tensor_class())):
+            if t is not None and not isinstance(t, (np.ndarray, np.generic, tensor_class())):
                 raise TypeError(msg.save_non_tensor(i, type(t).__name__))
         self._saved = tensors
 
@@ -209,10 +209,25 @@ def _check_versions(node):
             raise RuntimeError(_version_error(node, t, current, version))
 
 
+def rebind_saved_output(node, output_nr, tensor):
+    """An in-place op computes its output out of place, then writes it into `tensor` (Tensor._write_result): if the
+    op saved that output, it now saves `tensor` itself, its memory and version counter (in PyTorch the output is the
+    tensor), so that a later in-place change of `tensor` makes backward fail."""
+    saved_outputs = node._saved_outputs
+    if saved_outputs is None or output_nr not in saved_outputs:
+        return
+    saved_outputs[output_nr] = (tensor._data, tensor._shared_version_counter())
+    node._saved_versions = tuple(tensor._version if isinstance(t, _OutputSlot) and t.output_nr == output_nr else v
+                                 for t, v in zip(node._saved, node._saved_versions))
+    if tensor._base is not None:  # written through a view: PyTorch's message names the view's new node (AsStrided)
+        node.__dict__.setdefault("_saved_view_nodes", {})[output_nr] = tensor._grad_fn.name()
+
+
 def _version_error(node, t, current, expected):
     if isinstance(t, _OutputSlot):
         data = node._saved_outputs[t.output_nr][0]
-        whose = f", which is output {t.output_nr} of {op_name(node.name())},"
+        name = node.__dict__.get("_saved_view_nodes", {}).get(t.output_nr) or node.name()
+        whose = f", which is output {t.output_nr} of {op_name(name)},"
     else:
         if t._promoted_from is not None:  # the op saw the tensor in another dtype (Tensor._promoted): name it
             t = t._promoted_from
@@ -306,19 +321,33 @@ class Function:
     @classmethod
     def apply(cls, *args):
         """Run forward with grad mode off; if an input requires grad, connect the outputs to a new node."""
-        record = state.grad_enabled and _any_requires_grad(args)
+        Tensor = tensor_class()  # noqa: N806 - the class, under its own name
+        record = False
+        if state.grad_enabled:
+            for a in args:  # a view requires grad when its base does (a stale view gets its node now)
+                if isinstance(a, Tensor) and (a._requires_grad or a._base is not None and a._view_requires_grad()):
+                    record = True
+                    break
         dual = forward_ad.current_level >= 0 and _any_tangent(args)
         if not (record or dual or forward_observers) and cls._builtin:
-            return _apply_untracked(cls, args)  # nothing to record or watch: no node at all
+            return _apply_untracked(cls, args, Tensor)  # nothing to record or watch: no node at all
         ctx = cls._node_cls()
-        ctx.needs_input_grad = _needs_input_grad(args, record, dual)
+        if dual:  # forward AD: the inputs with a tangent count too (a jvp may need what backward needs)
+            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and (record and a._requires_grad or
+                                                                     a._tangent is not None) for a in args])
+        else:
+            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args]) if record \
+                else (False,) * len(args)
         grad_mode, state.grad_enabled = state.grad_enabled, False  # forward's own ops record nothing
         try:
             result = cls.forward(ctx, *args)
         finally:
             state.grad_enabled = grad_mode
         several = type(result) is tuple
-        outputs = tuple([_as_output(r, args, ctx) for r in result]) if several else (_as_output(result, args, ctx),)
+        if type(result) is np.ndarray and not cls.is_view:  # the common case: one new array from a built-in op
+            outputs = (Tensor._make(result),)
+        else:
+            outputs = tuple([_as_output(r, args, ctx) for r in (result if several else (result,))])
         if ctx._dirty:
             _check_dirty(ctx)
         if cls.is_view:
@@ -326,7 +355,7 @@ class Function:
         if record:
             _connect(ctx, args, outputs)
         if ctx._saved and (record or dual):
-            _pack_saved(ctx, outputs, record)
+            _pack_saved(ctx, outputs, result if several else (result,), record)
         if dual:
             _push_tangents(cls, ctx, args, outputs)
         for observe in forward_observers:
@@ -334,29 +363,9 @@ class Function:
         return outputs if several else outputs[0]
 
 
-def _any_requires_grad(args):
-    """Whether autograd must record this op: an input requires grad (a view does when its base does; a view made
-    before its base began to require grad gets its node now)."""
-    tensor_type = tensor_class()
-    for a in args:
-        if isinstance(a, tensor_type) and (a._requires_grad or a._base is not None and a._view_requires_grad()):
-            return True
-    return False
-
-
 def _any_tangent(args):
     tensor_type = tensor_class()
     return any(isinstance(a, tensor_type) and a._tangent is not None for a in args)
-
-
-def _needs_input_grad(args, record, dual):
-    """ctx.needs_input_grad: which inputs get a gradient (under forward AD also the inputs with a tangent, whose
-    jvp may need what backward needs)."""
-    tensor_type = tensor_class()
-    if dual:
-        return tuple([isinstance(a, tensor_type) and (record and a._requires_grad or a._tangent is not None)
-                      for a in args])
-    return tuple([isinstance(a, tensor_type) and a._requires_grad for a in args]) if record else (False,) * len(args)
 
 
 def _node_class(cls):
@@ -406,12 +415,12 @@ class _UntrackedContext:
 _UNTRACKED = _UntrackedContext()
 
 
-def _apply_untracked(cls, args):
+def _apply_untracked(cls, args, Tensor):  # noqa: N803 - the class, under its own name
     """apply's fast path, for a built-in op when nothing is recorded or watched (under no_grad, and every op inside
     a backward formula): forward with a shared ctx that keeps nothing, then the result wrapped; no node."""
     result = cls.forward(_UNTRACKED, *args)
     if type(result) is np.ndarray and not cls.is_view:  # the common case: one new array
-        return tensor_class()._make(result)
+        return Tensor._make(result)
     several = type(result) is tuple
     outputs = tuple([_wrap_if_array(r) for r in result]) if several else (_wrap_if_array(result),)
     if cls.is_view:
@@ -447,34 +456,37 @@ def _check_dirty(ctx):
 def _connect(ctx, args, outputs):
     """Record where each input's gradient goes (next_functions) and make the outputs this node's."""
     tensor_type = tensor_class()
-    positions, edges, metas = [], [], []
+    edges, positions, metas = [], [], []  # per input: its edge, which argument it is, its gradient's shape and dtype
     for i, a in enumerate(args):
         if isinstance(a, tensor_type):
+            edges.append(a._edge() if a._requires_grad else _NO_EDGE)  # (grad_fn, output nr), or AccumulateGrad
             positions.append(i)
-            edges.append(a._edge() if a._requires_grad else _NO_EDGE)  # (its grad_fn, output nr) or AccumulateGrad
-            # the shape and dtype the gradient must have (unbroadcast; a promoted tensor's own dtype)
-            metas.append((a._data.shape, a._data.dtype if a._promoted_from is None else a._promoted_from._data.dtype))
+            metas.append(_gradient_meta(a))
         elif ctx.number_inputs and isinstance(a, (int, float)) and (ctx.number_inputs is True or i < ctx.number_inputs):
-            # `x * 2` lists the 2 as (None, 0); number_inputs = n: only the first n arguments are inputs
+            edges.append(_NO_EDGE)  # `x * 2` lists the 2 as an input that gets no gradient, as PyTorch does
             positions.append(i)
-            edges.append(_NO_EDGE)
             metas.append(None)
-    ctx._arg_pos, ctx.next_functions, ctx._input_meta = tuple(positions), tuple(edges), tuple(metas)
-    non_diff = ctx._non_differentiable or ()
-    for nr, out in enumerate(outputs):
-        if isinstance(out, tensor_type) and out._data.dtype.kind == "f" and not any(_same(out, n) for n in non_diff):
-            out._grad_fn = ctx
-            out._output_nr = nr
-            out._requires_grad = True
+    ctx.next_functions, ctx._arg_pos, ctx._input_meta = tuple(edges), tuple(positions), tuple(metas)
+    non_diff = ctx._non_differentiable
+    for nr, out in enumerate(outputs):  # floating-point outputs only (integers have no gradient)
+        if isinstance(out, tensor_type) and out._data.dtype.kind == "f" and not (non_diff and _among(out, non_diff)):
+            out._grad_fn, out._output_nr, out._requires_grad = ctx, nr, True  # this node made it
     ctx._outputs_meta = tuple([(o._data.shape, o._data.dtype) for o in outputs]) if len(outputs) > 1 else None
+
+
+def _gradient_meta(a):
+    """The shape and dtype input a's gradient must have: a's own (unbroadcast sums the gradient back to a's shape;
+    a tensor promoted for the op, float32 + float64, gets a float32 gradient)."""
+    source = a if a._promoted_from is None else a._promoted_from
+    return a._data.shape, source._data.dtype
 
 
 _NO_EDGE = (None, 0)
 
 
-def _same(output, marked):
-    """Whether `marked` (a tensor, or a built-in op's array) is this output."""
-    return output is marked or output._data is marked
+def _among(output, marked):
+    """Whether `output` is one of the `marked` tensors (or, from a built-in op, arrays)."""
+    return any(output is m or output._data is m for m in marked)
 
 
 def attach_node(cls, args, **attributes):
@@ -488,9 +500,10 @@ def attach_node(cls, args, **attributes):
     return ctx
 
 
-def _pack_saved(ctx, outputs, record):
+def _pack_saved(ctx, outputs, results, record):
     """What forward saved, made safe to keep: a saved output is kept as its array (the output tensor points at this
-    node; keeping the tensor would make a cycle), and each saved tensor's version is noted for _check_versions."""
+    node; keeping the tensor would make a cycle), and each saved tensor's version is noted for _check_versions.
+    `results`: what forward returned (a built-in op saves its output as the array it returns)."""
     saved = ctx._saved
     if all(t is None for t in saved):  # e.g. `x * 2`: nothing to check later, but still freed after backward
         return
@@ -499,23 +512,24 @@ def _pack_saved(ctx, outputs, record):
         if t is None:
             versions.append(0)
             continue
-        output_nr = next((nr for nr, out in enumerate(outputs) if _same(out, t)), None)
-        if output_nr is None:
-            if isinstance(t, np.ndarray):
+        array = not isinstance(t, tensor_class())
+        for nr, out in enumerate(outputs):
+            if out is t or array and results[nr] is t:  # an output (or the array a built-in forward returned)
+                if record:  # keep its array and version counter: the output tensor itself points at this node
+                    if ctx._saved_outputs is None:
+                        ctx._saved_outputs = {}
+                    ctx._saved_outputs[nr] = (out._data, out._shared_version_counter())
+                    packed[i] = _OutputSlot(nr)
+                else:  # no node in the graph (forward AD only): the output itself is safe to keep
+                    packed[i] = out
+                versions.append(out._version)
+                break
+        else:
+            if array:
                 raise TypeError(msg.save_non_tensor(i, "numpy.ndarray"))
             if t._inference and record:
                 raise RuntimeError(msg.INFERENCE_SAVE)
             versions.append(t._version)
-            continue
-        out = outputs[output_nr]
-        if not record:  # no node in the graph (forward AD only): the output itself is safe to keep
-            packed[i] = out
-        else:
-            if ctx._saved_outputs is None:
-                ctx._saved_outputs = {}
-            ctx._saved_outputs[output_nr] = (out._data, out._shared_version_counter())
-            packed[i] = _OutputSlot(output_nr)
-        versions.append(out._version)
     ctx._saved = tuple(packed)
     ctx._saved_versions = tuple(versions)
 
@@ -555,11 +569,11 @@ VIEW_IN_NO_GRAD, VIEW_IN_INFERENCE, VIEW_OF_SEVERAL = "no_grad", "inference", "s
 def auto_element_wise(ctx, *tangents):
     """The jvp of an element-wise op, read off its backward (PyTorch's `auto_element_wise`): each input's block of
     the Jacobian is diagonal, so backward applied to that input's tangent gives its part of J·t."""
-    total = None
+    total, shape = None, ctx.output.shape
     for i, t in enumerate(tangents):
         if t is None:
             continue
-        part = ctx.backward(t)[i]
+        part = ctx.backward(t if t.shape == shape else t.expand(shape))[i]  # (backward takes g of the output's shape)
         if part is not None:
             total = part if total is None else total + part
     return total
@@ -606,26 +620,20 @@ def _push_tangents(cls, ctx, args, outputs):
     tangents = tuple((a._tangent if a._tangent is not None else _zero_tangent(a)) if isinstance(a, Tensor) else None
                      for a in args)
     with forward_ad.paused():  # the rule's own ops compute no tangents of their own, and record no graph
-        result = _jvp_rule(cls)(JvpContext(ctx, cls, args, outputs), *tangents)
+        result = cls.jvp(JvpContext(ctx, cls, args, outputs), *tangents)
     if not isinstance(result, tuple):
         result = (result,)
     non_diff = ctx._non_differentiable or ()
     for out, tangent in zip(outputs, result):
         if tangent is None or not isinstance(out, Tensor) or out._data.dtype.kind != "f":
             continue
-        if any(_same(out, n) for n in non_diff):
+        if _among(out, non_diff):
             continue
         if not isinstance(tangent, Tensor):
             tangent = wrap(np.asarray(tangent, dtype=out._data.dtype))
         if tangent.shape != out.shape:
             tangent = wrap(np.broadcast_to(tangent._data, out.shape).copy())
         forward_ad.set_tangent(out, tangent)
-
-
-def _jvp_rule(cls):
-    if cls.jvp is not Function.jvp or not cls._builtin:
-        return cls.jvp
-    return forward_ad.legacy_rule(cls)  # ops whose jvp still lives in forward_ad's table (being moved next to each op)
 
 
 def _zero_tangent(t):

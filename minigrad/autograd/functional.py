@@ -11,20 +11,26 @@ tuples, several outputs give a tuple per output). Every derivative comes from mi
 """
 import numpy as np
 
+from ..ops.shape import Stack
 from . import forward_ad
+from .function import tensor_class, wrap
 from .grad_mode import enable_grad
+from .gradients import grad as autograd_grad
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
 
 
-def _tensor_cls():
-    from ..tensor import Tensor
-    return Tensor
+def _zeros_like(t, requires_grad=False):
+    return wrap(np.zeros(t._data.shape, t._data.dtype)).requires_grad_(requires_grad)
+
+
+def _stack(tensors):
+    return Stack.apply(0, *tensors)
 
 
 def _as_tuple(value, arg_name, fn_name):
     """(was it a tuple, value as a tuple of tensors), with PyTorch's error for anything else."""
-    tensor_cls = _tensor_cls()
+    tensor_cls = tensor_class()
     is_tuple = isinstance(value, tuple)
     items = value if is_tuple else (value,)
     for i, item in enumerate(items):
@@ -66,19 +72,17 @@ def _grad(outputs, inputs, grad_outputs=None, create_graph=False):
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if o is not None and o.requires_grad]
     if not pairs:
         return (None,) * len(inputs)
-    from . import grad as autograd_grad
     outs, gouts = zip(*pairs)
     return autograd_grad(outs, inputs, gouts, retain_graph=True, create_graph=create_graph, allow_unused=True)
 
 
 def _zeros_for_none(grads, refs, strict, what):
-    from .. import zeros_like
     filled = []
     for i, (g, ref) in enumerate(zip(grads, refs)):
         if g is None:
             if strict:
                 raise RuntimeError(what.format(i=i))
-            g = zeros_like(ref)
+            g = _zeros_like(ref)
         filled.append(g)
     return tuple(filled)
 
@@ -118,14 +122,13 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), J v), by the double-backward trick: u -> u^T J is linear in u, and its gradient
     with respect to u, taken along v, is J v."""
-    from .. import zeros_like
     with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _prepare(inputs, create_graph)
         v = _check_v_for_inputs(v, inputs, is_inputs_tuple, "jvp")
         is_outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jvp")
         _check_outputs_require_grad(outputs, strict)
-        u = tuple(zeros_like(out, requires_grad=True) for out in outputs)
+        u = tuple(_zeros_like(out, requires_grad=True) for out in outputs)
         u_t_jacobian = _grad(outputs, inputs, u, create_graph=True)
         jv = _grad(u_t_jacobian, u, v, create_graph=create_graph)
         jv = _zeros_for_none(jv, outputs, strict, "The gradient with respect to the input is independent of entry "
@@ -140,8 +143,7 @@ def _check_v_for_inputs(v, inputs, is_inputs_tuple, fn_name):
         if len(inputs) != 1 or inputs[0].numel() != 1:
             raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single "
                                "Tensor with a single element.")
-        from .. import ones_like
-        return (ones_like(inputs[0]),)
+        return (wrap(np.ones(inputs[0]._data.shape, inputs[0]._data.dtype)),)
     _, v = _as_tuple(v, "v", fn_name)
     v = tuple(t.detach() for t in v)
     _validate_v(v, inputs, is_inputs_tuple)
@@ -168,7 +170,6 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
                                       "only implemented for `vectorize=True`.")
         return _jacobian_forward(func, inputs)
-    from .. import stack, zeros
     with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _prepare(inputs, create_graph)
@@ -180,16 +181,16 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             for k in range(out.numel()):
                 onehot = np.zeros(out._data.size, out._data.dtype)
                 onehot[k] = 1
-                seed = out._make(onehot.reshape(out._data.shape))
+                seed = wrap(onehot.reshape(out._data.shape))
                 grads = _grad((out,), inputs, (seed,), create_graph=create_graph)
                 for j, (g, inp) in enumerate(zip(grads, inputs)):
                     if g is None and strict:
                         raise RuntimeError(f"Output {i} of the user-provided function is independent of input {j}. "
                                            "This is not allowed in strict mode.")
-                    rows[j].append(g if g is not None else zeros(inp.shape, dtype=inp.dtype))
+                    rows[j].append(g if g is not None else _zeros_like(inp))
             jacobians.append(tuple(
-                stack(rows[j]).reshape((*out.shape, *inp.shape)) if rows[j] else
-                zeros(*out.shape, *inp.shape, dtype=inp.dtype) for j, inp in enumerate(inputs)))
+                _stack(rows[j]).reshape((*out.shape, *inp.shape)) if rows[j] else
+                wrap(np.zeros((*out.shape, *inp.shape), inp._data.dtype)) for j, inp in enumerate(inputs)))
     jacobians = [_finish(per_input, create_graph) for per_input in jacobians]
     return _per_output_per_input(jacobians, is_outputs_tuple, is_inputs_tuple)
 
@@ -203,7 +204,6 @@ def _per_output_per_input(results, is_outputs_tuple, is_inputs_tuple):
 
 def _jacobian_forward(func, inputs):
     """One forward-AD pass per input element: each pass gives the Jacobian's column for that element."""
-    from .. import stack
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
     inputs = tuple(x.detach() for x in inputs)
     columns = None  # columns[i][j]: list over the elements of input j of d output i / d that element
@@ -215,7 +215,7 @@ def _jacobian_forward(func, inputs):
                     direction = np.zeros(x._data.size, x._data.dtype)
                     if jj == j:
                         direction[k] = 1
-                    duals.append(forward_ad.make_dual(x, x._make(direction.reshape(x._data.shape))))
+                    duals.append(forward_ad.make_dual(x, wrap(direction.reshape(x._data.shape))))
                 is_outputs_tuple, outputs = _as_tuple(func(*duals), "outputs of the user-provided function",
                                                       "jacobian")
                 tangents = [forward_ad.unpack_dual(out).tangent for out in outputs]
@@ -230,7 +230,7 @@ def _jacobian_forward(func, inputs):
         per_input = []
         for j, inp in enumerate(inputs):
             # stacked columns put the input dims first; move them behind the output dims
-            stacked = stack(columns[i][j]).reshape((*inp.shape, *out_shape))
+            stacked = _stack(columns[i][j]).reshape((*inp.shape, *out_shape))
             n_in = len(inp.shape)
             order = tuple(range(n_in, n_in + len(out_shape))) + tuple(range(n_in))
             per_input.append(stacked.permute(*order).contiguous() if order else stacked)
@@ -294,10 +294,9 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), H v), by the double-backward trick applied to the gradient (as PyTorch does)."""
-    from .. import zeros_like
     with enable_grad():
         is_inputs_tuple, inputs, v, output, gradient = _gradient_with_v(func, inputs, v, create_graph, strict, "hvp")
-        u = tuple(zeros_like(x, requires_grad=True) for x in inputs)
+        u = tuple(_zeros_like(x, requires_grad=True) for x in inputs)
         u_t_hessian = _grad(gradient, inputs, u, create_graph=True)
         result = _grad(u_t_hessian, u, v, create_graph=create_graph)
         result = _zeros_for_none(result, inputs, strict, "The hessian of the user-provided function is independent "

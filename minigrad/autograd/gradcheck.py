@@ -10,6 +10,11 @@ import warnings
 
 import numpy as np
 
+from .. import _random
+from . import forward_ad
+from .function import is_tensor, wrap
+from .gradients import grad
+
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 
@@ -42,12 +47,11 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   check_rev_over_rev=True, fast_mode=False, masked=False):
     """gradcheck of the gradient itself: the function (inputs, v) -> v^T J, where v are random
     grad_outputs (or the ones given), checks second derivatives."""
-    from .. import rand
-    from . import grad
     inputs = _as_tuple(inputs)
     if grad_outputs is None:  # random grad_outputs in [-1, 1), like PyTorch
         outputs = _differentiable_outputs(func(*inputs))
-        grad_outputs = tuple((rand(*o.shape, dtype=o.dtype) * 2 - 1).requires_grad_() for o in outputs)
+        grad_outputs = tuple((wrap(_random.rand(o._data.shape, o._data.dtype)) * 2 - 1).requires_grad_()
+                             for o in outputs)
     else:
         grad_outputs = _as_tuple(grad_outputs)
     n_out = len(grad_outputs)
@@ -94,9 +98,8 @@ def _check(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes, check_f
 
 
 def _mismatch(analytical, numerical, i, j, mode=""):
-    from ..tensor import Tensor
     return (f"Jacobian {mode}mismatch for output {i:d} with respect to input {j:d},\n"
-            f"numerical:{Tensor._make(numerical)!r}\nanalytical:{Tensor._make(analytical)!r}\n")
+            f"numerical:{wrap(numerical)!r}\nanalytical:{wrap(analytical)!r}\n")
 
 
 def _allclose(a, n, rtol, atol):
@@ -163,14 +166,13 @@ def _analytical_jacobian(inputs, output, nondet_tol, check_grad_dtypes):
 
 
 def _vjp_rows(inputs, output):
-    from . import grad
     diff = [x for x in inputs if _is_tensor(x) and x.requires_grad]
     jacobians = [np.zeros((x._data.size, output._data.size), x._data.dtype) for x in diff]
     dtypes_ok = True
     for k in range(output._data.size):
         seed = np.zeros(output._data.size, output._data.dtype)
         seed[k] = 1
-        grads = grad(output, diff, output._make(seed.reshape(output._data.shape)), retain_graph=True,
+        grads = grad(output, diff, wrap(seed.reshape(output._data.shape)), retain_graph=True,
                      allow_unused=True)
         for jac, g, x in zip(jacobians, grads, diff):
             if g is None:
@@ -184,10 +186,8 @@ def _vjp_rows(inputs, output):
 
 def _check_backward_multiplies_grad_output(outputs, inputs):
     """A backward given zero grad_outputs must return zero gradients."""
-    from .. import zeros_like
-    from . import grad
     diff = [x for x in inputs if _is_tensor(x) and x.requires_grad]
-    grads = grad(outputs, diff, [zeros_like(o) for o in outputs], allow_unused=True)
+    grads = grad(outputs, diff, [wrap(np.zeros(o._data.shape, o._data.dtype)) for o in outputs], allow_unused=True)
     for g, x in zip(grads, diff):
         if g is None:
             continue
@@ -201,7 +201,6 @@ def _check_backward_multiplies_grad_output(outputs, inputs):
 
 def _forward_jacobian(func, inputs):
     """forward[i][j]: the Jacobian of output i w.r.t. input j from forward-mode AD, one pass per input element."""
-    from . import forward_ad
     diff = [j for j, x in enumerate(inputs) if _is_tensor(x) and x.requires_grad]
     columns = {}
     for j in diff:
@@ -209,7 +208,7 @@ def _forward_jacobian(func, inputs):
             with forward_ad.dual_level():
                 direction = np.zeros(inputs[j]._data.size, inputs[j]._data.dtype)
                 direction[k] = 1
-                dual = forward_ad.make_dual(inputs[j].detach(), inputs[j]._make(direction.reshape(inputs[j].shape)))
+                dual = forward_ad.make_dual(inputs[j].detach(), wrap(direction.reshape(inputs[j].shape)))
                 args = tuple(dual if jj == j else (x.detach() if _is_tensor(x) else x) for jj, x in enumerate(inputs))
                 outputs = [o for o in _as_tuple(func(*args)) if _is_tensor(o) and o._data.dtype.kind == "f"]
                 for i, out in enumerate(outputs):
@@ -225,8 +224,7 @@ def _as_tuple(x):
 
 
 def _is_tensor(x):
-    from ..tensor import Tensor
-    return isinstance(x, Tensor)
+    return is_tensor(x)
 
 
 def _differentiable_outputs(outputs):

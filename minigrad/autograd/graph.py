@@ -9,16 +9,33 @@ recompute a gradient themselves.
     with record_backward() as bwd:           # every step the engine takes: node, grads in and out
         y.backward()
 """
+from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._printing import format_tensor
 from . import engine, function
 from .function import ACCUMULATE_PRIORITY, AccumulateGrad, Node
 
-__all__ = ["Node", "walk", "Graph", "creation_index", "saved_tensors", "record_forward", "record_backward",
-           "ForwardOp", "BackwardStep"]
+__all__ = ["Node", "GradientEdge", "get_gradient_edge", "walk", "Graph", "creation_index", "saved_tensors",
+           "record_forward", "record_backward", "ForwardOp", "BackwardStep", "value_text"]
+
+GradientEdge = namedtuple("GradientEdge", ["node", "output_nr"])  # as torch.autograd.graph.GradientEdge
+
+
+def get_gradient_edge(tensor):
+    """Where `tensor`'s gradient goes, as PyTorch's function of that name: its grad_fn and which of that node's
+    outputs it is, or for a leaf that requires grad its AccumulateGrad (output 0)."""
+    if not tensor.requires_grad:
+        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does not require gradients")
+    return GradientEdge(*tensor._edge())
+
+
+def value_text(values):
+    """Numbers as PyTorch prints them inside `tensor(...)`: 7., [36., 81.] (for labels in drawings)."""
+    return format_tensor(np.asarray(values), prefix="")[:-1]
 
 
 def creation_index(node):
@@ -39,7 +56,7 @@ class Graph:
 
 def walk(*outputs):
     """The backward graph behind `outputs` (tensors), found with an explicit stack (no recursion)."""
-    roots = [t.grad_fn if t.grad_fn is not None else t._edge()[0] for t in outputs if t.requires_grad]
+    roots = [get_gradient_edge(t).node for t in outputs if t.requires_grad]
     seen, stack, edges = set(), list(roots), []
     while stack:
         node = stack.pop()
@@ -70,6 +87,7 @@ class ForwardOp:
     name: str  # the node's name, e.g. "MulBackward0"; the Function's class name when no node was made
     inputs: tuple  # the Function's arguments (tensors, numbers, ...)
     outputs: tuple  # the tensors it returned
+    edge_inputs: tuple = ()  # the argument behind each entry of node.next_functions, in that order
 
 
 @dataclass
@@ -102,7 +120,8 @@ def record_forward():
 
     def observe(cls, node, args, outputs):
         name = node.name() if node is not None else cls.__name__
-        trace.ops.append(ForwardOp(len(trace.ops), node, name, tuple(args), tuple(outputs)))
+        edge_inputs = () if node is None else tuple(args[i] for i in node._arg_pos)
+        trace.ops.append(ForwardOp(len(trace.ops), node, name, tuple(args), tuple(outputs), edge_inputs))
 
     function.forward_observers.append(observe)
     try:

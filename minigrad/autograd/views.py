@@ -75,13 +75,16 @@ class CopySlices(Node):
     to the base's old node; fn's other inputs (e.g. the `b` of `view.mul_(b)`) get their gradients from fn.
     """
 
-    __slots__ = ("fn", "places")
+    __slots__ = ("fn", "places", "overlapping")
     __module__ = "builtins"  # prints as <CopySlices object at 0x...>, like PyTorch's C++ node
 
     def __init__(self, base, view, fn):
         self._seq = next_seq()
         self.fn = fn
         self.places = positions_in_base(view)
+        # elements of the view that share memory (an expanded view written by index_put_): PyTorch cannot copy the
+        # gradient into such a view, and says so when backward gets here
+        self.overlapping = any(stride == 0 and n > 1 for stride, n in zip(view._data.strides, view._data.shape))
         # fn's first input was the view: its gradient goes to the base instead, so that edge becomes the base's
         self.next_functions = (base._edge(),) + fn.next_functions[1:]
         self._input_meta = ((base._data.shape, base._data.dtype),) + fn._input_meta[1:]
@@ -96,6 +99,8 @@ class CopySlices(Node):
     def apply_backward(self, grad_outputs):
         if self.fn is None:  # released by an earlier backward, as PyTorch releases it
             raise RuntimeError(msg.SAVED_FREED)
+        if self.overlapping:
+            raise RuntimeError(msg.WRITE_TO_SHARED_ELEMENTS)
         grad, = grad_outputs
         shape, flat, fn = grad.shape, grad.reshape(-1), self.fn
         fn_grads = fn.apply_backward((flat[self.places],))  # the op's backward, on the view's part

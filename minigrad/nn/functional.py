@@ -3,12 +3,13 @@ import warnings
 
 import numpy as np
 
+from .. import _messages as msg
 from .. import _random
 from ..ops import linalg
 from ..ops import loss as loss_ops
 from ..ops.activation import LeakyRelu
 from ..tensor import Tensor
-from ..tensor_math import _broadcast_message, _promote
+from ..tensor_math import _promote
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -99,7 +100,7 @@ def _broadcast_pair(input, target):  # noqa: A002
     try:
         shape = np.broadcast_shapes(input.shape, target.shape)
     except ValueError:
-        raise RuntimeError(_broadcast_message(input.shape, target.shape)) from None
+        raise RuntimeError(msg.broadcast_mismatch(input.shape, target.shape)) from None
     return (input if input.shape == shape else input.expand(shape),
             target if target.shape == shape else target.expand(shape))
 

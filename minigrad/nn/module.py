@@ -4,6 +4,8 @@
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
+from .. import _dtype
+from ..autograd.function import add_hook
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, to_dtype
 from .parameter import Parameter
@@ -254,11 +256,9 @@ class Module:
         return self
 
     def float(self):
-        from .. import _dtype
         return self.to(_dtype.float32)
 
     def double(self):
-        from .. import _dtype
         return self.to(_dtype.float64)
 
     def cpu(self):
@@ -369,5 +369,4 @@ def _zero_grad(param, set_to_none):
 
 
 def _add_module_hook(hooks, fn):
-    from ..autograd.function import add_hook
     return add_hook(hooks, fn)

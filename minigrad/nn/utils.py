@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from ..tensor import Tensor
+from ..tensor_math import cat
 
 
 def _grads(parameters):
@@ -55,5 +56,4 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
 
 def parameters_to_vector(parameters):
     """All parameters flattened and joined into one vector (differentiable)."""
-    from .. import cat
     return cat([p.view(-1) for p in parameters])

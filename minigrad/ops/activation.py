@@ -1,7 +1,7 @@
 """Activations that PyTorch computes as one op of their own (and that minigrad/ops/pointwise.py lacks)."""
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, auto_element_wise, wrap
 
 
 class LeakyRelu(Function):
@@ -20,6 +20,8 @@ class LeakyRelu(Function):
         a, = ctx.saved_tensors
         return LeakyReluBackward.apply(g, a, ctx.slope), None
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class LeakyReluBackward(Function):
     """leaky_relu's backward as PyTorch runs it, an op of its own: g where a > 0, slope g elsewhere:
@@ -35,4 +37,6 @@ class LeakyReluBackward(Function):
     @staticmethod
     def backward(ctx, gg):
         a, = ctx.saved_tensors
-        return LeakyReluBackward.apply(gg, a, ctx.slope), gg._make_like(np.zeros_like(a._data)), None
+        return LeakyReluBackward.apply(gg, a, ctx.slope), wrap(np.zeros_like(a._data)), None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent

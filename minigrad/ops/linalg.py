@@ -4,8 +4,15 @@ times a vector or matrix folded into one mv/mm, else bmm over the broadcast batc
 """
 import numpy as np
 
-from ..autograd.function import Function
+from .. import _messages as msg
+from ..autograd.function import Function, auto_linear
 from .shape import UnsafeView
+
+
+def bilinear_jvp(ctx, ta, tb):
+    """The jvp of a product, linear in each factor: d(a b) = da b + a db."""
+    a, b = ctx.inputs
+    return ctx.op.apply(ta, b) + ctx.op.apply(a, tb)
 
 
 class Dot(Function):
@@ -27,6 +34,8 @@ class Dot(Function):
         a, b = ctx.saved_tensors
         return g * b, g * a
 
+    jvp = bilinear_jvp
+
 
 class Mv(Function):
     """M v:  dM = outer(g, v),  dv = M^T g"""
@@ -46,6 +55,8 @@ class Mv(Function):
         m, v = ctx.saved_tensors
         return g.unsqueeze(1) * v, m.t() @ g
 
+    jvp = bilinear_jvp
+
 
 class Mm(Function):
     """A B:  dA = g B^T,  dB = A^T g"""
@@ -58,12 +69,29 @@ class Mm(Function):
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                                f"{b.shape[0]}x{b.shape[1]})")
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
+        ctx.column_major = _column_major(a), _column_major(b)
         return a._data @ b._data
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        return (g @ b.t() if b is not None else None), (a.t() @ g if a is not None else None)
+        # PyTorch computes the gradient of a matrix laid out column by column (a transpose, or a 1x1) as the
+        # transpose of a product, so that it is laid out the same way (TBackward0 under create_graph)
+        a_by_columns, b_by_columns = ctx.column_major
+        da = db = None
+        if b is not None:
+            da = (b @ g.t()).t() if a_by_columns else g @ b.t()
+        if a is not None:
+            db = (g.t() @ a).t() if b_by_columns else a.t() @ g
+        return da, db
+
+    jvp = bilinear_jvp
+
+
+def _column_major(t):
+    """PyTorch's test for a matrix stored column by column: strides (1, rows), in elements."""
+    strides, size = t._data.strides, t._data.itemsize
+    return strides[0] == size and strides[1] == t._data.shape[0] * size
 
 
 class SqueezeRow(Function):
@@ -78,6 +106,8 @@ class SqueezeRow(Function):
     @staticmethod
     def backward(ctx, g):
         return g.unsqueeze(0)
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Bmm(Function):
@@ -95,6 +125,8 @@ class Bmm(Function):
         a, b = ctx.saved_tensors
         return (Bmm.apply(g, b.transpose(1, 2)) if b is not None else None,
                 Bmm.apply(a.transpose(1, 2), g) if a is not None else None)
+
+    jvp = bilinear_jvp
 
 
 class Addmm(Function):
@@ -117,6 +149,11 @@ class Addmm(Function):
         # x^T g computed as (g^T x)^T: once TBackward0 transposes it back, W's gradient is laid out like W
         # itself, so W.grad can take it without a copy
         return g, (g @ wt.t() if wt is not None else None), ((g.t() @ x).t() if x is not None else None)
+
+    @staticmethod
+    def jvp(ctx, t_bias, tx, twt):
+        _, x, wt = ctx.inputs
+        return Addmm.apply(t_bias, tx, wt) + Mm.apply(x, twt)
 
 
 def matmul(a, b):
@@ -181,8 +218,7 @@ def _batched_matmul(a, b):
     try:
         batch = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
     except ValueError:
-        from ..tensor_math import _broadcast_message
-        raise RuntimeError(_broadcast_message(a.shape[:-2], b.shape[:-2])) from None
+        raise RuntimeError(msg.broadcast_mismatch(a.shape[:-2], b.shape[:-2])) from None
     count = int(np.prod(batch))
     left = a.expand(batch + (n, m1)).reshape(count, n, m1)
     if b.ndim == 1:

@@ -6,7 +6,8 @@ Backward formulas are Tensor expressions, so create_graph=True differentiates th
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, auto_element_wise, auto_linear, wrap
+from .pointwise import masked
 
 BCE_LOG_FLOOR = -100.0  # PyTorch clamps log(x) and log(1-x) here so that x = 0 or 1 gives a finite loss
 BCE_GRAD_EPSILON = 1e-12  # and keeps x(1-x) away from 0 in the gradient
@@ -22,6 +23,16 @@ def reduce_array(loss, reduction):
         with np.errstate(invalid="ignore"):
             total = total / wide(loss.size)
     return np.asarray(total).astype(loss.dtype)
+
+
+def loss_jvp(ctx, *tangents):
+    """The jvp of a loss: element-wise terms, then reduced. Without reduction that is an element-wise op (J·t is
+    backward applied to the tangents); with one, J·t sums the element-wise factors (backward of a gradient 1) times
+    the tangents."""
+    if ctx.reduction == "none":
+        return auto_element_wise(ctx, *tangents)
+    factors = ctx.backward(wrap(np.ones((), ctx.output._data.dtype)))
+    return sum((f * t).sum() for f, t in zip(factors, tangents) if f is not None and t is not None)
 
 
 def _scale(ctx, n):
@@ -49,6 +60,8 @@ class MseLoss(Function):
         return (MseLossBackward.apply(g, x, y, norm) if ctx.needs_input_grad[0] else None,
                 MseLossBackward.apply(g, y, x, norm) if ctx.needs_input_grad[1] else None, None)
 
+    jvp = loss_jvp
+
 
 class MseLossBackward(Function):
     """mse_loss's backward as PyTorch runs it, an op of its own: norm (x - y) g, norm = 2/n for a mean, else 2:
@@ -67,6 +80,8 @@ class MseLossBackward(Function):
         dg = ctx.norm * (x - y) * gg if ctx.needs_input_grad[0] else None
         dx = gg * g * ctx.norm if ctx.needs_input_grad[1] or ctx.needs_input_grad[2] else None
         return dg, dx, (-dx if ctx.needs_input_grad[2] else None), None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class BinaryCrossEntropy(Function):
@@ -96,6 +111,8 @@ class BinaryCrossEntropy(Function):
         if ctx.needs_input_grad[1]:
             grad_y = scale * ((1 - x).log().clamp(min=BCE_LOG_FLOOR) - x.log().clamp(min=BCE_LOG_FLOOR))
         return grad_x, grad_y, None, None
+
+    jvp = loss_jvp
 
 
 class BinaryCrossEntropyWithLogits(Function):
@@ -129,6 +146,8 @@ class BinaryCrossEntropyWithLogits(Function):
             grad_y = scale * (-z if pos_weight is None else -z - (pos_weight - 1) * log_sigmoid)
         return grad_z, grad_y, None, None, None
 
+    jvp = loss_jvp
+
 
 class NllLoss(Function):
     """-x[i, target_i] (weighted, averaged over the weights of the counted targets):  dx[i, t_i] = -w_i g / W"""
@@ -141,6 +160,7 @@ class NllLoss(Function):
         loss = -(picked * w) if x.ndim >= 2 else 0 - picked * w
         ctx.reduction, ctx.shape = reduction, x._data.shape
         ctx.safe_target, ctx.w = safe_target, w
+        ctx.save_for_backward(x)  # as PyTorch (backward needs only its shape): changing x in place then fails
         if reduction == "mean":
             ctx.total = w.sum(dtype=w.dtype)
             return np.asarray(loss.sum(dtype=loss.dtype) / ctx.total)
@@ -148,7 +168,7 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, g):
-        from .pointwise import masked
+        ctx.saved_tensors  # noqa: B018 - checks that x was not changed in place (and not freed by a backward)
         index = _pick_index(ctx.shape, ctx.safe_target)
         weights = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # w_i at [i, t_i]
         weights[index] = ctx.w
@@ -158,7 +178,9 @@ class NllLoss(Function):
             g = g / float(ctx.total)
         if ctx.reduction == "none" and len(ctx.shape) > 1:
             g = g.unsqueeze(1)
-        return masked(picked, -g * type(g)._make(weights)), None, None, None, None  # PyTorch: w * -(g / W)
+        return masked(picked, -g * wrap(weights)), None, None, None, None  # PyTorch: w * -(g / W)
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 def _pick_index(shape, target):

@@ -2,7 +2,8 @@
 in-place overwrites (copy_, fill_, zero_) whose old values get no gradient."""
 import numpy as np
 
-from ..autograd.function import Function
+from .. import _messages as msg
+from ..autograd.function import Function, auto_linear, wrap
 
 
 class Clone(Function):
@@ -17,6 +18,8 @@ class Clone(Function):
     def backward(ctx, g):
         return g
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class ToCopy(Function):
     """a converted to another dtype:  da = g (the engine converts it back to a's dtype)"""
@@ -29,6 +32,8 @@ class ToCopy(Function):
     @staticmethod
     def backward(ctx, g):
         return g, None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class CopyBackwards(Function):
@@ -43,6 +48,8 @@ class CopyBackwards(Function):
     def backward(ctx, g):
         return g
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class CopyInto(Function):
     """dst.copy_(src): src broadcast and cast into dst's place:  ddst = 0,  dsrc = g"""
@@ -53,17 +60,18 @@ class CopyInto(Function):
         try:
             return np.broadcast_to(src._data, dst.shape).astype(dst._data.dtype)
         except ValueError:
-            from ..tensor_math import _broadcast_message
             try:
                 shape = list(np.broadcast_shapes(dst.shape, src.shape))
             except ValueError:
-                raise RuntimeError(_broadcast_message(dst.shape, src.shape)) from None
+                raise RuntimeError(msg.broadcast_mismatch(dst.shape, src.shape)) from None
             message = f"output with shape {list(dst.shape)} doesn't match the broadcast shape {shape}"
             raise RuntimeError(message) from None
 
     @staticmethod
     def backward(ctx, g):
         return (_zeros(g) if ctx.needs_input_grad[0] else None), (g if ctx.needs_input_grad[1] else None)
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Fill(Function):
@@ -77,6 +85,10 @@ class Fill(Function):
     @staticmethod
     def backward(ctx, g):
         return _zeros(g), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return _zeros(t)  # a constant
 
 
 class FillTensor(Function):
@@ -94,11 +106,13 @@ class FillTensor(Function):
     def backward(ctx, g):
         return (_zeros(g) if ctx.needs_input_grad[0] else None), (g.sum() if ctx.needs_input_grad[1] else None)
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 def _zeros(g):
     """The gradient of overwritten values: +0 everywhere, with no graph (PyTorch's zeros_like; g * 0 would give
     -0. for a negative g)."""
-    return g._make_like(np.zeros(g._data.shape, g._data.dtype))
+    return wrap(np.zeros(g._data.shape, g._data.dtype))
 
 
 class Zero(Fill):

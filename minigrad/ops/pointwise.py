@@ -4,12 +4,14 @@ gradients of the broadcast shape; the engine sums them back to each input's shap
 """
 import numpy as np
 
+from .. import _messages as msg
 from .._numerics import fma
-from ..autograd.function import Function
+from ..autograd.function import Function, auto_element_wise, auto_linear, wrap
+from .shape import MaskedFill
 
 
 def _zero(g):
-    return g._make_like(np.zeros((), g._data.dtype))
+    return wrap(np.zeros((), g._data.dtype))
 
 
 def masked(mask, g):
@@ -38,7 +40,7 @@ def _is_plus_zero(t):
 
 def _zeros_like(g):
     """A zero gradient with no graph, as PyTorch's zeros_like for piecewise-constant ops."""
-    return g._make_like(np.zeros(g._data.shape, g._data.dtype))
+    return wrap(np.zeros(g._data.shape, g._data.dtype))
 
 
 def _is_number(value):
@@ -110,6 +112,8 @@ class Add(Function):
     def backward(ctx, g):
         return g, g
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Sub(Function):
     """a - b:  da = g,  db = -g"""
@@ -124,6 +128,8 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, g):
         return g, -g
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class AddScaled(Add):
@@ -141,6 +147,8 @@ class AddScaled(Add):
     def backward(ctx, g):
         return g, g * ctx.alpha, None
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class SubScaled(Sub):
     """a - alpha * b (x.sub(y, alpha=2), x.sub_(y, alpha=2)), rounded once:  da = g,  db = -g * alpha"""
@@ -156,6 +164,8 @@ class SubScaled(Sub):
     @staticmethod
     def backward(ctx, g):
         return g, -g * ctx.alpha, None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 def _plus_scaled(a, b, alpha):
@@ -180,6 +190,8 @@ class Rsub(Function):
     @staticmethod
     def backward(ctx, g):
         return -g, None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 def no_bool_subtraction(a, b):
@@ -215,6 +227,8 @@ class Mul(Function):
             return g * ctx.number, None
         return (g * b if b is not None else None), (g * a if a is not None else None)
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Div(Function):
     """a / b:  da = g / b,  db = -g * a / b**2"""
@@ -240,6 +254,8 @@ class Div(Function):
         db = -g * (a / b / b) if ctx.needs_input_grad[1] else None  # PyTorch's order: -g * ((a / b) / b)
         return da, db
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class MulScalar(Mul):
     """a * s for a number s, as PyTorch's own formulas multiply (mul by a Scalar: MulBackward1; `x * 2` written
@@ -251,6 +267,8 @@ class MulScalar(Mul):
     def backward(ctx, g):
         return MulScalar.apply(g, ctx.number), None
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class DivScalar(Div):
     """a / s for a number s, as PyTorch's own formulas divide (div by a Scalar: DivBackward1; `x / 2` written in
@@ -261,6 +279,8 @@ class DivScalar(Div):
     @staticmethod
     def backward(ctx, g):
         return DivScalar.apply(g, ctx.number), None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Neg(Function):
@@ -277,6 +297,8 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, g):
         return -g
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Pow(Function):
@@ -297,6 +319,8 @@ class Pow(Function):
             return _zeros_like(g), None
         return g * (e * a ** (e - 1)), None
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class PowTensor(Function):
     """a ** b for tensors:  da = g * (b * a**(b-1)) (0 where b = 0),  db = g * a**b log(a) (0 where a = 0, b >= 0)"""
@@ -307,10 +331,10 @@ class PowTensor(Function):
         if a._data.dtype.kind == "b" and b._data.dtype.kind == "b":
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
         if a._data.dtype.kind in "iub" and b._data.dtype.kind in "iub":
-            out = a._make_like(integer_power(a._data, b._data))
+            out = integer_power(a._data, b._data)
         else:  # a bool base meets a float exponent uncast (a mask takes the other's dtype): cast it here
             base = a._data if a._data.dtype.kind == "f" else a._data.astype(b._data.dtype)
-            out = a._make_like(c_pow(base, b._data))
+            out = c_pow(base, b._data)
         ctx.save_for_backward(a, b, out)  # the result too, as PyTorch (its version is checked)
         return out
 
@@ -324,18 +348,20 @@ class PowTensor(Function):
             db = g * masked(~((a._data == 0) & (b._data >= 0)), out * a.log())
         return da, db
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
-class RPow(Function):
-    """s ** a for a number s:  da = g * (s**a log(s))  (0 where s = 0 and a >= 0)"""
+
+class PowScalar(Function):
+    """s ** a for a number s (PyTorch's pow.Scalar):  da = g * (s**a log(s))  (0 where s = 0 and a >= 0)"""
     node_name = "PowBackward2"
 
     @staticmethod
     def forward(ctx, a, s):
         ctx.base = s
         if a._data.dtype.kind in "iub":
-            out = a._make_like(integer_power(np.asarray(s, dtype=a._data.dtype), a._data))
+            out = integer_power(np.asarray(s, dtype=a._data.dtype), a._data)
         else:
-            out = a._make_like(np.asarray(s, dtype=a._data.dtype) ** a._data)
+            out = np.asarray(s, dtype=a._data.dtype) ** a._data
         ctx.save_for_backward(a if s == 0 else None, out)
         return out
 
@@ -347,6 +373,8 @@ class RPow(Function):
             scaled = masked(a._data < 0, scaled)
         return g * scaled, None
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Exp(Function):
     """exp(a):  da = g * exp(a)"""
@@ -354,7 +382,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = a._make_like(np.exp(a._data))
+        out = np.exp(a._data)
         ctx.save_for_backward(out)
         return out
 
@@ -362,6 +390,8 @@ class Exp(Function):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return g * out
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Log(Function):
@@ -378,6 +408,8 @@ class Log(Function):
         a, = ctx.saved_tensors
         return g / a
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Log1p(Function):
     """log(1 + a), accurate for small a:  da = g / (1 + a)"""
@@ -392,6 +424,8 @@ class Log1p(Function):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         return g / (1 + a)
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Sin(Function):
@@ -408,6 +442,8 @@ class Sin(Function):
         a, = ctx.saved_tensors
         return g * a.cos()
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Cos(Function):
     """cos(a):  da = -g * sin(a)"""
@@ -423,6 +459,8 @@ class Cos(Function):
         a, = ctx.saved_tensors
         return g * -a.sin()
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Tanh(Function):
     """tanh(a):  da = g * (1 - tanh(a)**2)"""
@@ -430,7 +468,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = a._make_like(np.tanh(a._data))
+        out = np.tanh(a._data)
         ctx.save_for_backward(out)
         return out
 
@@ -438,6 +476,8 @@ class Tanh(Function):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return TanhBackward.apply(g, out)
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class TanhBackward(Function):
@@ -456,6 +496,8 @@ class TanhBackward(Function):
         return (TanhBackward.apply(gg, out) if ctx.needs_input_grad[0] else None,
                 gg * (-2 * out * g) if ctx.needs_input_grad[1] else None)
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Tan(Function):
     """tan(a):  da = g * (1 + tan(a)**2)"""
@@ -463,7 +505,7 @@ class Tan(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = a._make_like(np.tan(a._data))
+        out = np.tan(a._data)
         ctx.save_for_backward(out)
         return out
 
@@ -471,6 +513,8 @@ class Tan(Function):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return g * (1 + out * out)
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Sigmoid(Function):
@@ -482,7 +526,7 @@ class Sigmoid(Function):
         x = a._data
         wide = x.astype(np.float32) if x.dtype == np.float16 else x  # half in float32, rounded once, as PyTorch
         e = np.exp(-np.abs(wide))
-        out = a._make_like(np.where(wide >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False))
+        out = np.where(wide >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -490,6 +534,8 @@ class Sigmoid(Function):
     def backward(ctx, g):
         s, = ctx.saved_tensors
         return SigmoidBackward.apply(g, s)
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class SigmoidBackward(Function):
@@ -508,6 +554,8 @@ class SigmoidBackward(Function):
         return (SigmoidBackward.apply(gg, s) if ctx.needs_input_grad[0] else None,
                 gg * g * (-2 * s + 1) if ctx.needs_input_grad[1] else None)
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Relu(Function):
     """max(a, 0):  da = g where a > 0 (+0 elsewhere, also at a = 0)"""
@@ -518,7 +566,7 @@ class Relu(Function):
         x = a._data
         if x.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
-        out = a._make_like(_maximum(np.zeros((), x.dtype), x))  # ties give x: -0. and nan stay, as in PyTorch
+        out = _maximum(np.zeros((), x.dtype), x)  # ties give x: -0. and nan stay, as in PyTorch
         ctx.save_for_backward(out)
         return out
 
@@ -526,6 +574,8 @@ class Relu(Function):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return ThresholdBackward.apply(g, out)
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class ThresholdBackward(Function):
@@ -541,6 +591,8 @@ class ThresholdBackward(Function):
     @staticmethod
     def backward(ctx, gg):
         return masked(ctx.keep, gg), (_zeros_like(gg) if ctx.needs_input_grad[1] else None)
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Abs(Function):
@@ -559,6 +611,8 @@ class Abs(Function):
         a, = ctx.saved_tensors
         return g * a.sign()
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Sqrt(Function):
     """sqrt(a):  da = g / (2 sqrt(a))  (inf at 0)"""
@@ -566,7 +620,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = a._make_like(np.sqrt(a._data))
+        out = np.sqrt(a._data)
         ctx.save_for_backward(out)
         return out
 
@@ -575,6 +629,8 @@ class Sqrt(Function):
         out, = ctx.saved_tensors
         return g / (2 * out)
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Reciprocal(Function):
     """1 / a:  da = -g / a**2"""
@@ -582,7 +638,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = a._make_like(1 / a._data)
+        out = 1 / a._data
         ctx.save_for_backward(out)
         return out
 
@@ -590,6 +646,8 @@ class Reciprocal(Function):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return -g * (out * out)
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Rsqrt(Function):
@@ -600,7 +658,7 @@ class Rsqrt(Function):
     def forward(ctx, a):
         x = a._data
         wide = x.astype(np.float32) if x.dtype == np.float16 else x  # half in float32, rounded once, as PyTorch
-        out = a._make_like((1 / np.sqrt(wide)).astype(x.dtype, copy=False))
+        out = (1 / np.sqrt(wide)).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -608,6 +666,8 @@ class Rsqrt(Function):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return -0.5 * g * (out * out * out)
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Clamp(Function):
@@ -629,6 +689,8 @@ class Clamp(Function):
         if hi is not None:
             inside = (x <= hi) if inside is None else inside & (x <= hi)
         return masked(inside, g), None, None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 def clamp_values(x, lo, hi):
@@ -684,6 +746,8 @@ class ClampTensor(Function):
             dhi = masked((x > high) | (high < low) if low is not None else x > high, g)
         return da, dlo, dhi
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class Maximum(Function):
     """max(a, b) element-wise:  the larger input gets g, ties give each g / 2, a nan sends g to both"""
@@ -697,7 +761,6 @@ class Maximum(Function):
 
     @classmethod
     def backward(cls, ctx, g):
-        from .shape import MaskedFill
         a, b = ctx.saved_tensors
         x, y = a._data, b._data
         shared = Where.apply(x == y, g / 2, g)  # PyTorch: where(a == b, g / 2, g), then zero the loser
@@ -706,6 +769,8 @@ class Maximum(Function):
         db = MaskedFill.apply(shared, np.broadcast_to(cls.smaller(y, x), g.shape), 0) if ctx.needs_input_grad[1] \
             else None
         return da, db
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Minimum(Maximum):
@@ -732,7 +797,7 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx, cond, a, b):
-        ctx.save_for_backward(a._make_like(cond))  # saved as PyTorch saves it, so backward frees it
+        ctx.save_for_backward(wrap(cond))  # saved as PyTorch saves it, so backward frees it
         if _is_plus_zero(b) and a._data.dtype == b._data.dtype:  # where(mask, g, 0): a masked gradient, fast
             return keep_where(cond, a._data)
         if _is_plus_zero(a) and a._data.dtype == b._data.dtype:
@@ -746,6 +811,8 @@ class Where(Function):
         da = Where.apply(cond, g, zero) if ctx.needs_input_grad[1] else None
         db = Where.apply(cond, zero, g) if ctx.needs_input_grad[2] else None
         return None, da, db
+
+    jvp = auto_linear  # forward mode: where(cond, ta, tb), the op itself on the tangents
 
 
 class Lerp(Function):
@@ -764,6 +831,8 @@ class Lerp(Function):
         return ((MulScalar.apply(g, 1 - w) if ctx.needs_input_grad[0] else None),
                 (MulScalar.apply(g, w) if ctx.needs_input_grad[1] else None), None)
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 class LerpTensor(Function):
     """lerp with a tensor weight:  dstart = g (1 - w),  dend = g w,  dw = g (end - start)"""
@@ -780,6 +849,8 @@ class LerpTensor(Function):
         return ((g * (1 - w) if ctx.needs_input_grad[0] else None), (g * w if ctx.needs_input_grad[1] else None),
                 (g * (end - start) if ctx.needs_input_grad[2] else None))
 
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
 
 _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
             "bool": "bool"}
@@ -787,14 +858,13 @@ _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "in
 
 def lerp(start, end, weight):
     """torch.lerp with PyTorch's checks: end (and a tensor weight) of start's dtype, floating point only."""
-    from ..tensor_math import _broadcast_message
     expected = _C_NAMES[start._data.dtype.name]
     for other in (end, weight):
         if hasattr(other, "_data"):
             try:
                 np.broadcast_shapes(start.shape, other.shape)
             except ValueError:
-                raise RuntimeError(_broadcast_message(start.shape, other.shape)) from None
+                raise RuntimeError(msg.broadcast_mismatch(start.shape, other.shape)) from None
     for name, t in (("end", end), ("weight", weight)):
         if hasattr(t, "_data") and t._data.dtype != start._data.dtype:
             raise RuntimeError(f"expected dtype {expected} for `{name}` but got dtype {_C_NAMES[t._data.dtype.name]}")
@@ -828,8 +898,10 @@ class Remainder(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        db = -g * a._make_like(floor_divide_values(a._data, b._data)) if ctx.needs_input_grad[1] else None
+        db = -g * wrap(floor_divide_values(a._data, b._data)) if ctx.needs_input_grad[1] else None
         return g if ctx.needs_input_grad[0] else None, db
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class RemainderNumber(Function):
@@ -843,6 +915,8 @@ class RemainderNumber(Function):
     @staticmethod
     def backward(ctx, g):
         return g, None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 def remainder(a, b):
@@ -888,6 +962,10 @@ class FloorDivide(Function):
     def backward(ctx, *grads):
         raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
+    @staticmethod
+    def jvp(ctx, *tangents):
+        raise NotImplementedError(msg.no_forward_ad("aten::floor_divide"))
+
 
 class RFloorDivide(FloorDivide):
     """s // a for a number s"""
@@ -910,6 +988,10 @@ class RRemainder(FloorDivide):
     def backward(ctx, *grads):
         raise RuntimeError("derivative for aten::remainder is not implemented")
 
+    @staticmethod
+    def jvp(ctx, *tangents):
+        raise NotImplementedError(msg.no_forward_ad("aten::remainder"))
+
 
 class Sign(Function):
     """sign(a): piecewise constant, so its gradient is 0 (zeros with no graph)"""
@@ -925,6 +1007,8 @@ class Sign(Function):
     @staticmethod
     def backward(ctx, g):
         return _zeros_like(g)
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
 
 class Floor(Sign):

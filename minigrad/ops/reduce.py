@@ -7,11 +7,11 @@ where needed) does the rest.
 import numpy as np
 
 from .._warn import warn
-from ..autograd.function import Function
+from ..autograd.function import Function, auto_linear, wrap
 from ..autograd.grad_mode import state
 from .dims import wrap_dim, wrap_dims
-from .pointwise import DivScalar, masked
-from .shape import MaskedFillTensor, Scatter
+from .pointwise import DivScalar, Where, masked
+from .shape import Gather, MaskedFillTensor, Scatter
 
 
 def _dims(dim, ndim):
@@ -44,6 +44,15 @@ def _unsqueeze_to(g, dims, keepdim, ndim):
     return g
 
 
+def reduction_jvp(ctx, t, *_):
+    """The jvp of a reduction over ctx.dims: its backward spreads g over the reduced elements times a local factor
+    (1 for sum, 1/n for mean, the tie share for max, ...), so J·t sums factor * t over the reduced dims. The factor
+    is backward applied to a gradient of ones."""
+    out = ctx.output
+    factor = ctx.backward(wrap(np.ones(out._data.shape, out._data.dtype)))[0]
+    return (factor * t).sum(dim=ctx.dims, keepdim=ctx.keepdim) if t.ndim else factor * t
+
+
 class Sum(Function):
     """sum of all elements:  da = g broadcast to a's shape"""
     node_name = "SumBackward0"
@@ -56,6 +65,8 @@ class Sum(Function):
     @staticmethod
     def backward(ctx, g):
         return g.expand(ctx.shape)
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class SumDim(Function):
@@ -71,6 +82,8 @@ class SumDim(Function):
     @staticmethod
     def backward(ctx, g):
         return _unsqueeze_to(g, ctx.dims, ctx.keepdim, len(ctx.shape)).expand(ctx.shape), None, None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 def _sum_dtype(array):
@@ -88,7 +101,7 @@ class Prod(Function):
         ctx.axis = ctx.dims[0] if dim is not None and a.ndim else None
         x = a._data
         out = np.multiply.reduce(x, axis=ctx.axis, keepdims=keepdim and a.ndim > 0, dtype=_sum_dtype(x))
-        out = a._make_like(_narrowed(np.asarray(out), x))
+        out = _narrowed(np.asarray(out), x)
         ctx.save_for_backward(a, out)
         return out
 
@@ -100,7 +113,7 @@ class Prod(Function):
             return g, None, None
         zeros = int((a._data == 0).sum())
         if zeros > 1 and ctx.axis is None and not state.grad_enabled:  # PyTorch: two zeros make every product 0
-            return g._make_like(np.zeros(a._data.shape, g._data.dtype)), None, None
+            return wrap(np.zeros(a._data.shape, g._data.dtype)), None, None
         if not zeros:  # the usual case, written with tensor ops so that it differentiates again
             return g * (_unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim) / a), None, None
         if state.grad_enabled:  # create_graph: the products of the others as ops, so they differentiate again
@@ -108,7 +121,9 @@ class Prod(Function):
                 return (g.reshape(-1) * _others_product(a.reshape(-1), 0)).view(a.shape), None, None
             return g * _others_product(a, ctx.axis), None, None
         # a zero: the products of the others, computed directly
-        return g * g._make_like(_product_of_others(a._data, ctx.axis)), None, None
+        return g * wrap(_product_of_others(a._data, ctx.axis)), None, None
+
+    jvp = reduction_jvp
 
 
 class ProdDim(Prod):
@@ -118,7 +133,6 @@ class ProdDim(Prod):
 def _others_product(a, axis):
     """For each element of tensor a, the product of the others along `axis`, with tensor ops: a repeated along a
     new dim with 1 on the diagonal, then multiplied out (n**2 work: only for gradients that must differentiate)."""
-    from ..tensor_math import where
     n = a.shape[axis]
     eye_shape = [1] * (a.ndim + 1)
     eye_shape[axis], eye_shape[axis + 1] = n, n
@@ -126,7 +140,7 @@ def _others_product(a, axis):
     shape = list(a.shape)
     shape.insert(axis, n)
     stacked = a.unsqueeze(axis).expand(*shape)
-    return where(a._make_like(diagonal), 1.0, stacked).prod(dim=axis + 1)
+    return Where.apply(diagonal, wrap(np.ones((), a._data.dtype)), stacked).prod(dim=axis + 1)
 
 
 def _product_of_others(x, axis):
@@ -159,6 +173,8 @@ class Cumsum(Function):
     def backward(ctx, g):
         return ReverseCumsum.apply(g, ctx.dim), None
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class ReverseCumsum(Function):
     """running sum from the far end (cumsum's backward, PyTorch's g.flip(dim).cumsum(dim).flip(dim)):
@@ -177,6 +193,8 @@ class ReverseCumsum(Function):
     def backward(ctx, gg):
         return gg.cumsum(ctx.dim), None
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class Mean(Function):
     """mean of all elements:  da = g / n everywhere"""
@@ -190,6 +208,8 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, g):
         return DivScalar.apply(g.expand(ctx.shape), max(int(np.prod(ctx.shape)), 1))
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class MeanDim(Function):
@@ -206,6 +226,8 @@ class MeanDim(Function):
         count = _count(ctx.shape, ctx.dims)
         spread = _unsqueeze_to(g, ctx.dims, ctx.keepdim, len(ctx.shape)).expand(ctx.shape)
         return DivScalar.apply(spread, count), None, None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 def _mean(x, axis, keepdim, count):
@@ -234,7 +256,7 @@ class _ExtremumAll(Function):
             for d, given in zip(ctx.dims, sorted((dim,) if isinstance(dim, int) else dim, key=lambda d: d % a.ndim)):
                 if a.shape[d] == 0:  # named as the caller wrote it (-2 stays -2)
                     raise IndexError(f"{cls.op_name}(): Expected reduction dim {given} to have non-zero size.")
-        out = a._make_like(np.asarray(cls.reducer(a._data, axis=_axis(ctx.dims, a.ndim), keepdims=keepdim)))
+        out = np.asarray(cls.reducer(a._data, axis=_axis(ctx.dims, a.ndim), keepdims=keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -243,8 +265,10 @@ class _ExtremumAll(Function):
         a, out = ctx.saved_tensors
         value = out._data
         hit = np.isnan(a._data) if np.isnan(value).any() else a._data == value  # as PyTorch, nan selects the nans
-        zeros = g._make_like(np.zeros(a._data.shape, g._data.dtype))
+        zeros = wrap(np.zeros(a._data.shape, g._data.dtype))
         return MaskedFillTensor.apply(zeros, hit, g / int(hit.sum())), None, None  # PyTorch's masked_fill_
+
+    jvp = reduction_jvp
 
 
 class _ExtremumDims(_ExtremumAll):
@@ -289,10 +313,10 @@ class _ExtremumDim(Function):
         ctx.dim, ctx.shape, ctx.keepdim = d, a.shape, keepdim
         if not keepdim and a.ndim:
             values, idx = values.squeeze(d), idx.squeeze(d)
-        indices = a._make_like(idx.astype(np.int64))
+        indices = idx.astype(np.int64)
         ctx.mark_non_differentiable(indices)
         ctx.save_for_backward(indices)  # as PyTorch, so backward frees it
-        return a._make_like(values), indices
+        return values, indices
 
     @staticmethod
     def backward(ctx, g, _):
@@ -300,9 +324,18 @@ class _ExtremumDim(Function):
         if not ctx.shape:
             return g, None, None
         index = indices if ctx.keepdim else np.expand_dims(indices, ctx.dim)
-        zeros = g._make_like(np.zeros(ctx.shape, g._data.dtype))  # g scattered into zeros, as PyTorch does
+        zeros = wrap(np.zeros(ctx.shape, g._data.dtype))  # g scattered into zeros, as PyTorch does
         g = _unsqueeze_to(g, (ctx.dim,), ctx.keepdim, len(ctx.shape))
         return Scatter.apply(zeros, ctx.dim, index, g), None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        """the tangent at the chosen index; the indices get none"""
+        if not ctx.shape:
+            return t, None
+        indices = ctx.outputs[1]._data
+        picked = Gather.apply(t, ctx.dim, indices if ctx.keepdim else np.expand_dims(indices, ctx.dim))
+        return (picked if ctx.keepdim else picked.squeeze(ctx.dim)), None
 
 
 class MaxDim(_ExtremumDim):
@@ -334,7 +367,7 @@ class Norm(Function):
             out = np.sqrt(np.add.reduce(x * x, axis=axis, keepdims=keepdim))
         else:
             out = np.add.reduce(x ** p, axis=axis, keepdims=keepdim) ** (1.0 / p)
-        out = a._make_like(np.asarray(out, dtype=a._data.dtype))
+        out = np.asarray(out, dtype=a._data.dtype)
         ctx.save_for_backward(a, out)
         return out
 
@@ -346,21 +379,22 @@ class Norm(Function):
         norm = _unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim)
         zero_norm = np.broadcast_to(norm._data == 0, a.shape)
         if p == 0:
-            return g._make_like(np.zeros(a.shape, a._data.dtype)), None, None, None
+            return wrap(np.zeros(a.shape, a._data.dtype)), None, None, None
         if p == 1:
             return a.sign() * g, None, None, None
         if p == 2:
             return g * masked(~zero_norm, a / norm), None, None, None
         if p == float("inf"):
             hit = (a.abs() == norm)._data | np.isnan(a._data)
-            count = g._make_like(np.add.reduce(hit, axis=_axis(ctx.dims, a.ndim), keepdims=True).astype(
-                g._data.dtype))
-            return a.sign() * ((g / count) * g._make_like(hit.astype(g._data.dtype))), None, None, None
+            count = wrap(np.add.reduce(hit, axis=_axis(ctx.dims, a.ndim), keepdims=True).astype(g._data.dtype))
+            return a.sign() * ((g / count) * wrap(hit.astype(g._data.dtype))), None, None, None
         if p < 1:
             scaled = a.sign() * masked(a._data != 0, a.abs() ** (p - 1))
             return scaled * g * norm ** (1 - p), None, None, None
         scaled = a.sign() * a.abs() ** (p - 1) if p < 2 else a * a.abs() ** (p - 2)
         return scaled * masked(~zero_norm, g / norm ** (p - 1)), None, None, None
+
+    jvp = reduction_jvp
 
 
 def _degrees_of_freedom(name, n, correction, reduced):
@@ -404,6 +438,8 @@ class Var(Function):
         a, = ctx.saved_tensors
         return _var_backward(ctx, g, a), None, None, None
 
+    jvp = reduction_jvp
+
 
 def _var_backward(ctx, g, a):
     """PyTorch's var_backward: (2 / (n - correction)) * g * (a - mean); with all dims and no degrees of freedom
@@ -412,7 +448,7 @@ def _var_backward(ctx, g, a):
         dof = a.numel() - ctx.correction
         if dof <= 0:
             centered = (a._data == a.mean()._data)
-            return g * g._make_like(np.where(centered, np.nan, np.inf).astype(g._data.dtype))
+            return g * wrap(np.where(centered, np.nan, np.inf).astype(g._data.dtype))
         return (2.0 / dof) * g * (a - a.mean())
     g = _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim)
     dof = _count(a.shape, ctx.dims) - ctx.correction
@@ -427,7 +463,7 @@ class Std(Function):
     @staticmethod
     def forward(ctx, a, dim, correction, keepdim):
         ctx.dims, ctx.correction, ctx.keepdim, ctx.all = _dims(dim, a.ndim), correction, keepdim, dim is None
-        out = a._make_like(np.sqrt(_variance("std", a._data, ctx.dims, correction, keepdim)))
+        out = np.sqrt(_variance("std", a._data, ctx.dims, correction, keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -436,6 +472,8 @@ class Std(Function):
         a, out = ctx.saved_tensors
         grad_var = masked(out._data != 0, g / (out * 2))
         return _var_backward(ctx, grad_var, a), None, None, None
+
+    jvp = reduction_jvp
 
 
 def _stable_softmax(x, axis):
@@ -455,7 +493,7 @@ class Softmax(Function):
         ctx.dim = dim = wrap_dim(dim, a.ndim)
         x = a._data
         with np.errstate(invalid="ignore"):  # a 0-d softmax is exp(x - x) / exp(x - x): 1, or nan for inf and nan
-            out = a._make_like(_stable_softmax(x, dim) if a.ndim else np.exp(x - x) / np.exp(x - x))
+            out = _stable_softmax(x, dim) if a.ndim else np.exp(x - x) / np.exp(x - x)
         ctx.save_for_backward(out)
         return out
 
@@ -463,6 +501,11 @@ class Softmax(Function):
     def backward(ctx, g):
         s, = ctx.saved_tensors
         return SoftmaxBackwardData.apply(g, s, ctx.dim), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        """softmax's Jacobian is symmetric, so J·t is its backward applied to t"""
+        return SoftmaxBackwardData.apply(t, ctx.output, ctx.dim)
 
 
 class SoftmaxBackwardData(Function):
@@ -486,6 +529,14 @@ class SoftmaxBackwardData(Function):
             ds = g * gg - (s * g).sum(dim=ctx.dim, keepdim=True) * gg - g * (s * gg).sum(dim=ctx.dim, keepdim=True)
         return dg, ds, None
 
+    @staticmethod
+    def jvp(ctx, tg, ts, _):
+        g, s, dim = ctx.inputs
+        if not s.ndim:
+            return tg * 0
+        return (SoftmaxBackwardData.apply(tg, s, dim) + ts * (g - (g * s).sum(dim=dim, keepdim=True))
+                - s * (g * ts).sum(dim=dim, keepdim=True))
+
 
 class LogSoftmax(Function):
     """a - logsumexp(a):  da = g - softmax(a) * sum(g)"""
@@ -503,7 +554,6 @@ class LogSoftmax(Function):
         else:
             with np.errstate(invalid="ignore"):
                 out = x - x  # 0, or nan for inf and nan, as in PyTorch
-        out = a._make_like(out)
         ctx.save_for_backward(out)
         return out
 
@@ -511,6 +561,12 @@ class LogSoftmax(Function):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return LogSoftmaxBackwardData.apply(g, out, ctx.dim), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        if not t.ndim:
+            return t * 0
+        return t - (ctx.output.exp() * t).sum(dim=ctx.dim, keepdim=True)
 
 
 class LogSoftmaxBackwardData(Function):
@@ -532,6 +588,12 @@ class LogSoftmaxBackwardData(Function):
         dout = -g.sum(dim=ctx.dim, keepdim=True) * out.exp() * gg if ctx.needs_input_grad[1] else None
         return dg, dout, None
 
+    @staticmethod
+    def jvp(ctx, tg, tout, _):
+        g, out, dim = ctx.inputs
+        total = g.sum(dim=dim, keepdim=True) if out.ndim else g
+        return LogSoftmaxBackwardData.apply(tg, out, dim) - out.exp() * tout * total
+
 
 class Logsumexp(Function):
     """log sum exp(a) over dim:  da = g * softmax(a)"""
@@ -548,7 +610,7 @@ class Logsumexp(Function):
             out = np.log(np.add.reduce(np.exp(x - peak), axis=axis, keepdims=True)) + peak
         if not keepdim and a.ndim:
             out = out.squeeze(dims)
-        out = a._make_like(np.asarray(out, dtype=x.dtype))
+        out = np.asarray(out, dtype=x.dtype)
         ctx.save_for_backward(a, out)
         ctx.dims, ctx.keepdim = dims, keepdim
         return out
@@ -558,3 +620,5 @@ class Logsumexp(Function):
         a, out = ctx.saved_tensors
         out = _unsqueeze_to(out, ctx.dims, ctx.keepdim, a.ndim)
         return _unsqueeze_to(g, ctx.dims, ctx.keepdim, a.ndim) * (a - out).exp(), None, None
+
+    jvp = reduction_jvp

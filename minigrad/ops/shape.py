@@ -5,7 +5,8 @@ counter) with it, as PyTorch's views do. Their backward moves the gradient back 
 """
 import numpy as np
 
-from ..autograd.function import Function
+from .. import _messages as msg
+from ..autograd.function import Function, auto_linear, wrap
 from .misc import Clone
 
 
@@ -22,6 +23,10 @@ class View(Function):
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.shape), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return t.reshape(ctx.output.shape)  # (a tangent need not be contiguous: reshape, not view)
 
 
 class ReshapeAlias(View):
@@ -42,6 +47,10 @@ class UnsafeView(Function):
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.shape), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return t.reshape(ctx.output.shape)  # (a tangent need not be contiguous: reshape, not view)
 
 
 def reshape(a, shape):
@@ -75,8 +84,7 @@ def _reshape(array, shape, must_view):
         return np.reshape(array, shape, copy=False)
     except ValueError:
         if must_view:
-            raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
-                               "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+            raise RuntimeError(msg.VIEW_NOT_POSSIBLE) from None
         return np.reshape(array, shape)
 
 
@@ -106,6 +114,8 @@ class Transpose(Function):
     def backward(ctx, g):
         return g.transpose(*ctx.dims), None, None
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class T(Function):
     """matrix transpose of a 2-D (or smaller) tensor:  da = g.t()"""
@@ -122,6 +132,8 @@ class T(Function):
     def backward(ctx, g):
         return g.t()
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class Permute(Function):
     """reorder dims:  da = g permuted by the inverse order"""
@@ -132,15 +144,15 @@ class Permute(Function):
     def forward(ctx, a, dims):
         dims = tuple(d % max(a.ndim, 1) for d in dims)
         if sorted(dims) != list(range(a.ndim)):
-            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
-                               f"length of the desired ordering of dimensions i.e. input.dim() = {a.ndim} is not "
-                               f"equal to len(dims) = {len(dims)}")
+            raise RuntimeError(msg.permute_wrong_length(a.ndim, len(dims)))
         ctx.inverse = tuple(np.argsort(dims))
         return np.transpose(a._data, dims)
 
     @staticmethod
     def backward(ctx, g):
         return Permute.apply(g, ctx.inverse), None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Squeeze(Function):
@@ -160,6 +172,10 @@ class Squeeze(Function):
     def backward(ctx, g):
         return g.reshape(ctx.shape), None
 
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return t.reshape(ctx.output.shape)  # (a tangent need not be contiguous: reshape, not view)
+
 
 class SqueezeDim(Squeeze):
     node_name = "SqueezeBackward1"
@@ -178,6 +194,8 @@ class Unsqueeze(Function):
     @staticmethod
     def backward(ctx, g):
         return g.squeeze(ctx.dim), None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Expand(Function):
@@ -203,6 +221,8 @@ class Expand(Function):
     def backward(ctx, g):
         return g, None
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class Repeat(Function):
     """tile a along each dim (new leading dims too):  da = g summed over the copies"""
@@ -220,7 +240,7 @@ class Repeat(Function):
     def backward(ctx, g):
         shape, repeats = ctx.shape, ctx.repeats
         if 0 in repeats:  # nothing was copied
-            return g._make_like(np.zeros(shape, g._data.dtype)), None
+            return wrap(np.zeros(shape, g._data.dtype)), None
         for _ in range(len(repeats) - len(shape)):  # the new leading dims, summed one by one as PyTorch does
             g = g.sum(0)
         sizes, copies = [], []  # each repeated dim split in two, (copies, size), then summed over the copies
@@ -232,6 +252,8 @@ class Repeat(Function):
         if copies:
             g = g.reshape(sizes).sum(dim=tuple(copies))
         return g, None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Cat(Function):
@@ -252,6 +274,8 @@ class Cat(Function):
             start += size
         return (None, *pieces)
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class Stack(Function):
     """join along a new dim:  each input gets g selected at its index"""
@@ -265,6 +289,8 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, g):
         return (None, *(g.select(ctx.dim, i) for i in range(g.shape[ctx.dim])))
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Split(Function):
@@ -284,6 +310,8 @@ class Split(Function):
     @staticmethod
     def backward(ctx, *grads):
         return Cat.apply(ctx.dim, *grads), None, None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class SplitWithSizes(Split):
@@ -305,6 +333,8 @@ class Unbind(Function):
     def backward(ctx, *grads):
         return Stack.apply(ctx.dim, *grads), None
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class MaskedFill(Function):
     """a with `value` where the mask holds:  da = g with 0 where the mask holds"""
@@ -312,13 +342,20 @@ class MaskedFill(Function):
 
     @staticmethod
     def forward(ctx, a, mask, value):
-        ctx.save_for_backward(a._make_like(mask))  # saved as PyTorch does: freed after backward
-        return np.where(mask, np.asarray(value, dtype=a._data.dtype), a._data)
+        # mask: the learner's bool tensor, saved as PyTorch saves it (changing it in place makes backward fail), or
+        # an array from a backward formula
+        mask = wrap(mask) if isinstance(mask, np.ndarray) else mask
+        ctx.save_for_backward(mask)  # freed after backward, as PyTorch's
+        return np.where(mask._data, np.asarray(value, dtype=a._data.dtype), a._data)
 
     @staticmethod
     def backward(ctx, g):
         mask, = ctx.saved_tensors
         return MaskedFill.apply(g, mask._data, 0), None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return MaskedFill.apply(t, ctx.inputs[1], 0)  # the filled places are constant
 
 
 class MaskedFillTensor(Function):
@@ -328,7 +365,7 @@ class MaskedFillTensor(Function):
 
     @staticmethod
     def forward(ctx, a, mask, v):
-        ctx.save_for_backward(a._make_like(mask))  # freed after backward, as PyTorch's saved mask
+        ctx.save_for_backward(wrap(mask))  # freed after backward, as PyTorch's saved mask
         return np.where(mask, v._data.astype(a._data.dtype), a._data)
 
     @staticmethod
@@ -336,6 +373,8 @@ class MaskedFillTensor(Function):
         mask, = ctx.saved_tensors
         da = MaskedFill.apply(g, mask._data, 0) if ctx.needs_input_grad[0] else None
         return da, None, (g[mask._data].sum() if ctx.needs_input_grad[2] else None)
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Scatter(Function):
@@ -354,9 +393,11 @@ class Scatter(Function):
     def backward(ctx, g):
         da = None
         if ctx.needs_input_grad[0]:
-            da = Scatter.apply(g, ctx.dim, ctx.index, g._make_like(np.zeros(ctx.index.shape, g._data.dtype)))
+            da = Scatter.apply(g, ctx.dim, ctx.index, wrap(np.zeros(ctx.index.shape, g._data.dtype)))
         dsrc = Gather.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
         return da, None, None, dsrc
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Gather(Function):
@@ -370,8 +411,10 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx, g):
-        zeros = g._make_like(np.zeros(ctx.shape, g._data.dtype))
+        zeros = wrap(np.zeros(ctx.shape, g._data.dtype))
         return Scatter.apply(zeros, ctx.dim, ctx.index, g), None, None  # (gather's indices never repeat here)
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Index(Function):
@@ -383,7 +426,7 @@ class Index(Function):
     def forward(ctx, a, key):
         ctx.shape, ctx.key = a._data.shape, key
         if ctx.needs_input_grad[0]:  # PyTorch saves the index tensors, so a second backward fails
-            ctx.save_for_backward(*(a._make_like(p) for p in _parts(key) if isinstance(p, np.ndarray)))
+            ctx.save_for_backward(*(wrap(p) for p in _parts(key) if isinstance(p, np.ndarray)))
         # numpy may lay the new array out transposed (x[:, [2, 0, 1]]); PyTorch's is always contiguous, and a
         # later .view() relies on that
         out = np.asarray(a._data[key])
@@ -392,7 +435,9 @@ class Index(Function):
     @staticmethod
     def backward(ctx, g):
         _ = ctx.saved_tensors  # fails once backward has freed them
-        return IndexAddInto.apply(g, ctx.key, ctx.shape), None
+        return IndexPutImpl.apply(g, ctx.key, ctx.shape), None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Select(Function):
@@ -412,6 +457,8 @@ class Select(Function):
         if not applied:  # x[...]: the same elements
             return g, None
         return _INDEX_BACKWARD[applied[0]].apply(g, ctx.key, ctx.shape), None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 class Slice(Select):
@@ -443,6 +490,8 @@ class SelectBackward(Function):
     def backward(ctx, grad):
         return grad[ctx.key], None, None
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class SliceBackward(SelectBackward):
     node_name = "SliceBackwardBackward0"
@@ -458,7 +507,7 @@ _INDEX_BACKWARD = {Select: SelectBackward, Slice: SliceBackward, UnsqueezeIndex:
 class AsStrided(Function):
     """a view's values read out of its base at the given places (positions in the flattened base): the node a
     view gets once its base (or another view of it) has changed in place (see minigrad/autograd/views.py):
-    dbase = zeros, g added at the places"""
+    dbase = zeros with g copied to the places (added where two view elements share one, as in an expanded view)"""
     node_name = "AsStridedBackward0"
 
     @staticmethod
@@ -468,11 +517,19 @@ class AsStrided(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return IndexAddInto.apply(g, ctx.places, (int(np.prod(ctx.shape)),)).view(ctx.shape), None
+        size = int(np.prod(ctx.shape))
+        # PyTorch copies g into the zeros when the places do not overlap (so a -0. of g stays -0.), adds otherwise;
+        # the result is again read out as_strided (its node under create_graph is AsStridedBackward0)
+        overlap = np.unique(ctx.places).size < ctx.places.size
+        storage = (IndexPutImpl if overlap else SelectBackward).apply(g, ctx.places, (size,))
+        return AsStrided.apply(storage, np.arange(size).reshape(ctx.shape)), None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
-class IndexAddInto(Function):
-    """zeros(shape) with g added at [key] (the backward of indexing):  dg = grad[key]"""
+class IndexPutImpl(Function):
+    """zeros(shape) with g added at [key], the backward of indexing (PyTorch's _index_put_impl_ with accumulate):
+    dg = grad[key]"""
     node_name = "IndexPutImplBackward0"
 
     @staticmethod
@@ -486,21 +543,28 @@ class IndexAddInto(Function):
     def backward(ctx, grad):
         return grad[ctx.key], None, None
 
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
 
 class IndexPut(Function):
-    """a with a[key] = v, out of place (`a[mask] = v` writes its result into a):
-    da = g with 0 at key,  dv = g[key]"""
+    """a with a[key] = v, out of place (`a[mask] = v` writes its result into a); with accumulate, a[key] += v (a
+    place named twice gets both):  da = g with 0 at key (g with accumulate),  dv = g[key]"""
     node_name = "IndexPutBackward0"
 
     @staticmethod
-    def forward(ctx, a, v, key):
-        ctx.key = key
+    def forward(ctx, a, v, key, accumulate=False):
+        ctx.key, ctx.accumulate = key, accumulate
         out = a._data.copy()
         value = v._data
-        while value.ndim and value.shape[0] == 1:  # PyTorch drops the value's leading 1s before broadcasting
-            value = value[0]
         try:
-            out[key] = value
+            # the value must broadcast to the indexed part (numpy would also drop extra leading 1s; PyTorch's
+            # indexing drops them before, with a view: see Tensor.__setitem__)
+            if value.ndim and value.shape[0] == 1 and value.ndim > out[key].ndim:
+                raise ValueError
+            if accumulate:
+                np.add.at(out, key, value)
+            else:
+                out[key] = value
         except (ValueError, TypeError):
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
                                f"indexing result of shape {list(out[key].shape)}") from None
@@ -508,9 +572,11 @@ class IndexPut(Function):
 
     @staticmethod
     def backward(ctx, g):
-        zero = g._make_like(np.zeros((), dtype=g._data.dtype))
-        da = IndexPut.apply(g, zero, ctx.key) if ctx.needs_input_grad[0] else None
-        return da, (g[ctx.key] if ctx.needs_input_grad[1] else None), None
+        zero = wrap(np.zeros((), dtype=g._data.dtype))
+        da = (g if ctx.accumulate else IndexPut.apply(g, zero, ctx.key)) if ctx.needs_input_grad[0] else None
+        return da, (g[ctx.key] if ctx.needs_input_grad[1] else None), None, None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
 
 def is_advanced(key):

@@ -1,4 +1,5 @@
 """SGD with momentum, dampening, Nesterov momentum, weight decay and maximize (PyTorch's update, same order)."""
+from ..tensor import Tensor
 from .optimizer import Optimizer, add, add_
 
 
@@ -31,7 +32,7 @@ class SGD(Optimizer):
                 if momentum != 0:
                     state = self.state[p]
                     if state.get("momentum_buffer") is None:
-                        state["momentum_buffer"] = p.grad._make(grad.copy())
+                        state["momentum_buffer"] = Tensor._make(grad.copy())
                         buf = state["momentum_buffer"]._data
                     else:
                         buf = state["momentum_buffer"]._data

@@ -43,6 +43,9 @@ class Builder:
         self.steps, self.values = [], []
         self.max_steps = max_steps
         self.specials = rng.random() < 0.15  # nan, inf, -0. and tiny/huge numbers in this program's data
+        # tensors passed as the gradient of a backward: PyTorch may keep one (or a view of it) as a leaf's .grad and
+        # accumulate into it, minigrad copies (README, "Where minigrad differs"); later steps do not use them
+        self.gradients = set()
         torch.manual_seed(seed)
 
     # ---- adding steps ----
@@ -96,6 +99,8 @@ class Builder:
                 found.append(Ref(i))
             elif isinstance(value, (tuple, list)) and not isinstance(value, self.torch.Size):
                 found.extend(Ref(i, k) for k, v in enumerate(value) if isinstance(v, self.torch.Tensor))
+        if self.gradients:
+            found = [r for r in found if r not in self.gradients]
         if where is not None:
             found = [r for r in found if _holds(where, self.value(r))]
         return found
@@ -727,6 +732,7 @@ def gen_backward(b):
                     b.method("backward", y, gradient=gradient, **retain)
             else:
                 b.call("autograd.backward", y, gradient, **retain)
+            b.gradients.add(gradient)
     elif r < 0.9:
         b.method("backward", y, b.data(tuple(t.shape)))  # a list as the gradient: torch wants a tensor
     else:

@@ -1,16 +1,13 @@
 """The differential fuzzer in every test run: a fixed seed, about a minute of random programs run under torch and
 minigrad, and nothing may differ (skipped with a reason without torch, a failure under CI, as the other parity
-tests). `make fuzz N=20000` runs longer; a failure here prints the same table, with a minimal program per cause.
-
-Not collected yet (pytest collects test_*.py): it becomes tests/test_fuzz.py once the causes it still finds are
-fixed (views/engine work, listed in the fuzzer's findings). Run it by hand with
-`python -m pytest -q -s tests/fuzz/ci_test_draft.py`."""
+tests). `make fuzz N=20000` runs longer; a failure here prints the same table, with a minimal program per cause
+(`python -m pytest -q -s tests/test_fuzz.py` shows it as it runs)."""
 import time
 
+from fuzz.fuzz import fuzz, table
 from helpers import require_torch
 
 import minigrad
-from fuzz.fuzz import fuzz, table
 
 SEED = 100_000  # programs SEED, SEED + 1, ...: the same programs on every machine
 PROGRAMS = 4000  # about a minute on a 2-core machine
