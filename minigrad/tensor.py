@@ -482,8 +482,20 @@ class Tensor(TensorMath):
             arrays = [p for p in (key if isinstance(key, tuple) else (key,)) if isinstance(p, np.ndarray)]
             if len(arrays) == 1 and arrays[0].dtype == bool and value._data.size == 1:
                 _warn.warn(msg.MASKED_FILL_EXPANDED)  # PyTorch fills through one mask with masked_fill_
-        return self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key, accumulate), value,
-                             written=key if _has_internal_overlap(self._data) else None)
+        shared = _has_internal_overlap(self._data)
+        if shared and accumulate and not (state.grad_enabled and (self.requires_grad or value.requires_grad)):
+            # each += lands in the shared memory, so a place reached twice gets both (PyTorch's loop does that)
+            sh.IndexPut.apply(self.detach(), value.detach(), key, True)  # PyTorch's checks, on a copy
+            np.add.at(self._data, key, value._data)
+            self._bump_version()
+            return self
+        try:
+            return self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key, accumulate), value,
+                                 written=key if shared else None)
+        except IndexError:
+            _write_before_bad_index(self._data, key, value._data, accumulate)
+            self._bump_version()
+            raise
 
     def index_put_(self, indices, values, accumulate=False):
         """self[indices] = values (or += with accumulate=True): indices a tuple of index tensors, values a tensor
@@ -569,15 +581,24 @@ class Tensor(TensorMath):
         return self._inplace(Tensor.__pow__, exponent)
 
     def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
+        return self._clamp_inplace(Tensor.clamp, min, max)
+
+    clip_ = clamp_
+
+    def clamp_min_(self, min):  # noqa: A002 - PyTorch's argument names
+        return self._clamp_inplace(Tensor.clamp_min, min)
+
+    def clamp_max_(self, max):  # noqa: A002 - PyTorch's argument names
+        return self._clamp_inplace(Tensor.clamp_max, max)
+
+    def _clamp_inplace(self, clamp, *bounds):
         try:
-            return self._inplace(Tensor.clamp, min, max)
-        except RuntimeError as error:  # clamp_ names the output type as C++ does ("long int", "bool")
+            return self._inplace(clamp, *bounds)
+        except RuntimeError as error:  # the clamp_ ops name the output type as C++ does ("long int", "bool")
             text = str(error)
             if not text.startswith("result type "):
                 raise
             raise RuntimeError(text.rsplit(" ", 1)[0] + " " + _C_TYPE_NAMES[self.dtype.name]) from None
-
-    clip_ = clamp_
 
     def relu_(self):
         return self._inplace(Tensor.relu)
@@ -693,6 +714,44 @@ def _check_partial_overlap(out, arg):
         raise RuntimeError(msg.PARTIAL_OVERLAP)
 
 
+def _write_before_bad_index(out, key, value, accumulate):
+    """PyTorch's index_put_ walks the indexed part in order and raises at the first index out of bounds, keeping
+    what it wrote before: the same writes, for a key with one index array (with several, or a mask, none)."""
+    parts = list(key) if isinstance(key, tuple) else [key]
+    arrays = [i for i, p in enumerate(parts) if isinstance(p, np.ndarray)]
+    if len(arrays) != 1 or parts[arrays[0]].dtype == bool:
+        return
+    at = arrays[0]
+    index = parts[at]
+    consumed = sum(p is not None and p is not Ellipsis for p in parts)
+    dim = before = 0  # the dim the array indexes, and the dims of the indexed part that come before its own
+    for p in parts[:at]:
+        if p is Ellipsis:
+            dim += out.ndim - consumed
+            before += out.ndim - consumed
+        elif p is None:
+            before += 1
+        else:
+            dim += 1
+            before += isinstance(p, slice)
+    size = out.shape[dim]
+    bad = (index >= size) | (index < -size)
+    parts[at] = np.where(bad, 0, index)
+    places = np.arange(out.size).reshape(out.shape)[tuple(parts)]  # the indexed part, every index made valid
+    shape = places.shape
+    spread = (1,) * before + index.shape + (1,) * (len(shape) - before - index.ndim)  # the array's dims in place
+    first_bad = int(np.argmax(np.broadcast_to(bad.reshape(spread), shape)))
+    while value.ndim > len(shape) and value.shape[0] == 1:
+        value = value[0]
+    done = np.arange(places.size).reshape(shape) < first_bad
+    targets = np.unravel_index(places[done], out.shape)
+    values = np.broadcast_to(value, shape)[done]
+    if accumulate:
+        np.add.at(out, targets, values)
+    else:
+        out[targets] = values
+
+
 def _check_copy_overlap(out, src):
     """copy_ refuses any source laid over the destination differently (x.copy_(x.t())): only the same memory with
     the same layout (x.copy_(x.detach())) may be copied onto itself."""
@@ -701,7 +760,8 @@ def _check_copy_overlap(out, src):
     if not all(a.flags.c_contiguous or a.flags.f_contiguous for a in (out, src)):
         return
     same = (out.__array_interface__["data"][0] == src.__array_interface__["data"][0] and out.shape == src.shape
-            and out.strides == src.strides)
+            and all(a == b or n == 1 for a, b, n in zip(out.strides, src.strides, out.shape)))  # (size-1 dims:
+    # any stride)
     if not same:
         raise RuntimeError(msg.PARTIAL_OVERLAP)
 
@@ -761,8 +821,11 @@ def _index_message(error, key, ndim):
         axis = int(text.split(" is out of bounds for axis ")[1].split()[0])
         dims, dim = [], 0
         for p in parts:
-            if p is None or p is Ellipsis:
-                continue  # (an Ellipsis before an index tensor is rare; its dims are not counted here)
+            if p is Ellipsis:
+                dim += ndim - used
+                continue
+            if p is None:
+                continue
             if isinstance(p, np.ndarray):
                 dims.extend(range(dim, dim + (p.ndim if p.dtype == bool else 1)))
             dim += p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 1

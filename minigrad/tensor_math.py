@@ -12,7 +12,7 @@ from ._data import array_from_data
 from ._dtype import NO_CUDA, from_numpy_dtype
 from ._warn import warn_once
 from .autograd.function import wrap
-from .ops import linalg
+from .ops import linalg, misc
 from .ops import pointwise as pw
 from .ops import reduce as red
 from .ops import shape as sh
@@ -147,7 +147,10 @@ class TensorMath:
         return self + other if alpha == 1 else _binary(pw.AddScaled, self, other, extra=(alpha,))
 
     def sub(self, other, alpha=1):
-        return self - other if alpha == 1 else _binary(pw.SubScaled, self, other, extra=(alpha,))
+        if alpha == 1:
+            return self - other
+        pw.no_bool_subtraction(self, other)
+        return _binary(pw.SubScaled, self, other, extra=(alpha,))
 
     def mul(self, other):
         return self * other
@@ -218,6 +221,28 @@ class TensorMath:
         return _clamp(self, min, max)
 
     clip = clamp
+
+    def clamp_min(self, min):  # noqa: A002
+        _check_bound("clamp_min", "min", min)
+        return _clamp(self, min, None, ops=(pw.ClampMin, pw.ClampMinTensor))
+
+    def clamp_max(self, max):  # noqa: A002
+        _check_bound("clamp_max", "max", max)
+        return _clamp(self, None, max, ops=(pw.ClampMax, pw.ClampMaxTensor))
+
+    def logaddexp(self, other):
+        return logaddexp(self, other, position=1)
+
+    def diag(self, diagonal=0):
+        """A vector's diagonal matrix (v on the diagonal-th diagonal), or a matrix's diagonal-th diagonal."""
+        if self.ndim == 1:
+            return sh.DiagEmbed.apply(self, diagonal)
+        if self.ndim == 2:
+            return sh.DiagonalCopy.apply(self, diagonal)
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+
+    def bincount(self, weights=None, minlength=0):
+        return misc.bincount(self, weights, minlength)
 
     def lerp(self, end, weight):
         return pw.lerp(self, end, weight)
@@ -737,7 +762,20 @@ def _check_tensor_arguments(name, a, b, position):
                             f"{type(value).__name__}")
 
 
-def _clamp(a, low, high):
+def logaddexp(a, b, position=2):
+    """log(exp(a) + exp(b)) element-wise, without overflow."""
+    _check_tensor_arguments("logaddexp", a, b, position)
+    return _binary(pw.LogAddExp, a, b)
+
+
+def _check_bound(name, argument, bound):
+    if bound is None:  # PyTorch's argument parser: neither of its two signatures takes None
+        mismatch = "      didn't match because some of the arguments have invalid types: (!NoneType!)\n"
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (NoneType), but expected one "
+                        f"of:\n * (Tensor {argument})\n{mismatch} * (Number {argument})\n{mismatch}")
+
+
+def _clamp(a, low, high, ops=(pw.Clamp, pw.ClampTensor)):
     """clamp with PyTorch's dtype rules: a number bound may lift an int (or bool) tensor to float (or int); tensor
     bounds promote with the input (ClampBackward0), number bounds do not (ClampBackward1)."""
     if isinstance(low, TensorMath) or isinstance(high, TensorMath):
@@ -755,11 +793,11 @@ def _clamp(a, low, high):
                     np.broadcast_shapes(a.shape, bound.shape)
                 except ValueError:
                     raise RuntimeError(msg.broadcast_mismatch(a.shape, bound.shape)) from None
-        return pw.ClampTensor.apply(a, low, high)
+        return ops[1].apply(a, low, high)
     for bound in (low, high):
         if bound is not None:
             a, _ = _with_number(a, bound)
-    return pw.Clamp.apply(a, low, high)
+    return ops[0].apply(a, low, high)
 
 
 def _inplace_form(name):
@@ -827,7 +865,9 @@ def _same_dtype(tensors):
 
 def where(condition, a, b):
     """Pick a where condition holds, b elsewhere; numbers become tensors of the other operand's dtype."""
-    cond = _as_tensor(condition)._data.astype(bool, copy=False)
+    condition = _as_tensor(condition)
+    # a bool condition goes in as it is (the op saves it, as PyTorch); others as a bool array
+    cond = condition if condition._data.dtype == bool else condition._data.astype(bool)
     if not isinstance(a, TensorMath) and not isinstance(b, TensorMath):
         a = wrap(_from_data(a))
     if not isinstance(a, TensorMath):

@@ -624,3 +624,60 @@ def applied_ops(key, shape):
             applied.append(Select)
             dim += 1
     return applied
+
+
+class DiagEmbed(Function):
+    """diag(v, k) of a vector: a square matrix with v on its k-th diagonal, zeros elsewhere (PyTorch's
+    diag_embed):  dv = the k-th diagonal of g"""
+    node_name = "DiagEmbedBackward0"
+
+    @staticmethod
+    def forward(ctx, v, offset):
+        ctx.offset = offset
+        return np.diag(v._data, offset)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Diagonal.apply(g, ctx.offset), None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
+
+class Diagonal(Function):
+    """the k-th diagonal of a matrix:  da = zeros with g on that diagonal"""
+    node_name = "DiagonalBackward0"
+
+    @staticmethod
+    def forward(ctx, a, offset):
+        ctx.shape, ctx.offset = a._data.shape, offset
+        return np.diagonal(a._data, offset).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return DiagonalBackward.apply(g, ctx.shape, ctx.offset), None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
+
+class DiagonalCopy(Diagonal):
+    """diag(m, k) of a matrix: its k-th diagonal as a new tensor (PyTorch runs diagonal_copy, hence the name)"""
+    node_name = "DiagonalBackward0_copy"
+
+
+class DiagonalBackward(Function):
+    """zeros(shape) with g on the k-th diagonal (the backward of Diagonal, an op of its own):  dg = that diagonal"""
+    node_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, offset):
+        ctx.offset = offset
+        out = np.zeros(shape, dtype=g._data.dtype)
+        rows = np.arange(g._data.shape[0])
+        out[rows + max(-offset, 0), rows + max(offset, 0)] = g._data
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Diagonal.apply(gg, ctx.offset), None, None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
