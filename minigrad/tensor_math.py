@@ -817,11 +817,7 @@ del _name
 
 def cat(tensors, dim=0):
     """Join tensors along an existing dim (dtypes promote as in PyTorch)."""
-    if isinstance(tensors, TensorMath):
-        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    tensors = _tensor_list("cat", tensors, ValueError("torch.cat(): expected a non-empty list of Tensors"))
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
@@ -839,17 +835,23 @@ def cat(tensors, dim=0):
 
 def stack(tensors, dim=0):
     """Join same-shaped tensors along a new dim."""
-    if isinstance(tensors, TensorMath):
-        raise TypeError("stack(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
-    tensors = list(tensors)
-    if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
+    tensors = _tensor_list("stack", tensors, RuntimeError("stack expects a non-empty TensorList"))
     dim = wrap_dim(dim, tensors[0].ndim + 1)
     for i, t in enumerate(tensors[1:], start=1):
         if t.shape != tensors[0].shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
                                f"entry 0 and {list(t.shape)} at entry {i}")
     return sh.Stack.apply(dim, *_same_dtype(tensors))
+
+
+def _tensor_list(name, tensors, empty_error):
+    """cat's and stack's tensors as a list, with PyTorch's errors for one tensor given alone and for none."""
+    if isinstance(tensors, TensorMath):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise empty_error
+    return tensors
 
 
 def _same_dtype(tensors):
