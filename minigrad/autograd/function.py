@@ -422,14 +422,10 @@ def _apply_untracked(cls, args, Tensor):  # noqa: N803 - the class, under its ow
     if type(result) is np.ndarray and not cls.is_view:  # the common case: one new array
         return Tensor._make(result)
     several = type(result) is tuple
-    outputs = tuple([_wrap_if_array(r) for r in result]) if several else (_wrap_if_array(result),)
+    outputs = tuple([Tensor._make(r) for r in result]) if several else (Tensor._make(result),)
     if cls.is_view:
         _share_memory_state(cls, args, outputs, several)
     return outputs if several else outputs[0]
-
-
-def _wrap_if_array(value):
-    return wrap(value) if isinstance(value, (np.ndarray, np.generic)) else value
 
 
 def _as_output(value, args, ctx):

@@ -69,7 +69,8 @@ class Mm(Function):
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                                f"{b.shape[0]}x{b.shape[1]})")
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
-        ctx.column_major = _column_major(a), _column_major(b)
+        if ctx.needs_input_grad[0] or ctx.needs_input_grad[1]:  # how backward lays out the gradients (see there)
+            ctx.column_major = _column_major(a), _column_major(b)
         return a._data @ b._data
 
     @staticmethod
