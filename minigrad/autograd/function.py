@@ -332,12 +332,7 @@ class Function:
         if not (record or dual or forward_observers) and cls._builtin:
             return _apply_untracked(cls, args, Tensor)  # nothing to record or watch: no node at all
         ctx = cls._node_cls()
-        if dual:  # forward AD: the inputs with a tangent count too (a jvp may need what backward needs)
-            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and (record and a._requires_grad or
-                                                                     a._tangent is not None) for a in args])
-        else:
-            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args]) if record \
-                else (False,) * len(args)
+        ctx.needs_input_grad = _needs_input_grad(args, record, dual)
         grad_mode, state.grad_enabled = state.grad_enabled, False  # forward's own ops record nothing
         try:
             result = cls.forward(ctx, *args)
@@ -361,6 +356,16 @@ class Function:
         for observe in forward_observers:
             observe(cls, ctx if record else None, args, outputs)
         return outputs if several else outputs[0]
+
+
+def _needs_input_grad(args, record, dual):
+    """ctx.needs_input_grad: which arguments get a gradient from backward (when recorded: the inputs that require
+    grad). Under forward AD the inputs with a tangent count too, as a jvp may need what backward needs."""
+    tensor_type = tensor_class()
+    if dual:
+        return tuple([isinstance(a, tensor_type) and (record and a._requires_grad or a._tangent is not None)
+                      for a in args])
+    return tuple([isinstance(a, tensor_type) and a._requires_grad for a in args]) if record else (False,) * len(args)
 
 
 def _any_tangent(args):
