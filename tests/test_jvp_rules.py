@@ -187,12 +187,14 @@ TOLERANCE = {misc.ToCopy: 1e-6}  # the tangent is rounded to float32 with the va
 
 
 def builtin_ops():
-    """Every Function subclass defined in minigrad that is an op (has a node name)."""
+    """Every Function subclass defined in minigrad that is an op: it has a node name and a forward (a base such as
+    NotDifferentiable has no forward of its own)."""
     found, stack = set(), [Function]
     while stack:
         for sub in stack.pop().__subclasses__():
             stack.append(sub)
-            if sub.__module__.startswith("minigrad.") and sub.node_name is not None:
+            is_op = sub.node_name is not None and sub.forward is not Function.forward
+            if sub.__module__.startswith("minigrad.") and is_op:
                 found.add(sub)
     return found
 

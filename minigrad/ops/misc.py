@@ -119,10 +119,25 @@ class Zero(Fill):
     node_name = "ZeroBackward0"
 
 
-class Bincount(Function):
-    """how often each value of a 1-D tensor of non-negative integers occurs, each occurrence weighted when weights
-    are given: PyTorch has no derivative for it (its node is NotImplemented, whose backward raises)"""
+class NotDifferentiable(Function):
+    """An op PyTorch has no derivative for: its node is NotImplemented, whose backward raises, and forward mode
+    refuses it. A subclass names the ATen op for PyTorch's texts (aten_op = "floor_divide") and writes forward."""
     node_name = "torch::autograd::NotImplemented"  # class NotImplemented, name() with the C++ namespace
+    aten_op = None
+
+    @classmethod
+    def backward(cls, ctx, *grads):
+        raise RuntimeError(msg.no_derivative(f"aten::{cls.aten_op}"))
+
+    @classmethod
+    def jvp(cls, ctx, *tangents):
+        raise NotImplementedError(msg.no_forward_ad(f"aten::{cls.aten_op}"))
+
+
+class Bincount(NotDifferentiable):
+    """how often each value of a 1-D tensor of non-negative integers occurs, each occurrence weighted when weights
+    are given: PyTorch has no derivative for it"""
+    aten_op = "bincount"
 
     @staticmethod
     def forward(ctx, weights, values, minlength):
@@ -131,14 +146,6 @@ class Bincount(Function):
         counts = np.bincount(values, weights=weights._data, minlength=minlength)
         return counts.astype(weights._data.dtype if weights._data.dtype.kind == "f" and
                              weights._data.dtype != np.float16 else np.float64, copy=False)
-
-    @staticmethod
-    def backward(ctx, *grads):
-        raise RuntimeError("derivative for aten::bincount is not implemented")
-
-    @staticmethod
-    def jvp(ctx, *tangents):
-        raise NotImplementedError(msg.no_forward_ad("aten::bincount"))
 
 
 def bincount(values, weights=None, minlength=0):

@@ -7,6 +7,7 @@ import numpy as np
 from .. import _messages as msg
 from .._numerics import fma
 from ..autograd.function import Function, auto_element_wise, is_tensor, wrap
+from .misc import NotDifferentiable
 from .shape import MaskedFill
 
 
@@ -955,47 +956,30 @@ def floor_divide_values(x, y):
         return np.floor_divide(x, y)
 
 
-class FloorDivide(Function):
-    """a // b: PyTorch has no derivative for it (its node is NotImplemented, whose backward raises)"""
-    node_name = "torch::autograd::NotImplemented"  # class NotImplemented, name() with the C++ namespace
+class FloorDivide(NotDifferentiable):
+    """a // b: PyTorch has no derivative for it"""
+    aten_op = "floor_divide"
 
     @staticmethod
     def forward(ctx, a, b):
         return floor_divide_values(a._data, b if _is_number(b) else b._data)
 
-    @staticmethod
-    def backward(ctx, *grads):
-        raise RuntimeError("derivative for aten::floor_divide is not implemented")
-
-    @staticmethod
-    def jvp(ctx, *tangents):
-        raise NotImplementedError(msg.no_forward_ad("aten::floor_divide"))
-
 
 class RFloorDivide(FloorDivide):
     """s // a for a number s"""
-    node_name = "torch::autograd::NotImplemented"  # declared again: else it would be named like a custom Function
 
     @staticmethod
     def forward(ctx, a, s):
         return floor_divide_values(np.asarray(s, dtype=a._data.dtype), a._data)
 
 
-class RRemainder(FloorDivide):
+class RRemainder(NotDifferentiable):
     """s % a for a number s: no derivative in PyTorch either"""
-    node_name = "torch::autograd::NotImplemented"
+    aten_op = "remainder"
 
     @staticmethod
     def forward(ctx, a, s):
         return remainder_values(np.asarray(s, dtype=a._data.dtype), a._data)
-
-    @staticmethod
-    def backward(ctx, *grads):
-        raise RuntimeError("derivative for aten::remainder is not implemented")
-
-    @staticmethod
-    def jvp(ctx, *tangents):
-        raise NotImplementedError(msg.no_forward_ad("aten::remainder"))
 
 
 class Sign(Function):
