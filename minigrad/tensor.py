@@ -459,7 +459,12 @@ class Tensor(TensorMath):
     def __setitem__(self, key, value):
         """As PyTorch: x[mask] = v is one op on x (IndexPutBackward0); x[0] = v copies v into the view x[0] (so
         x's node becomes CopySlices); x[...] = v, whose key selects everything, copies v into x itself."""
-        key = _index_key(key)
+        try:
+            key = _index_key(key)
+        except IndexError:  # (a float index tensor): PyTorch refuses to write into a leaf that requires grad first
+            if state.grad_enabled and self._requires_grad and self._grad_fn is None:
+                raise RuntimeError(msg.LEAF_INPLACE) from None
+            raise
         if self._data.ndim == 0 and isinstance(key, (slice, int)) and not isinstance(key, bool):
             raise IndexError(_index_message(None, key, 0))
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
@@ -480,18 +485,29 @@ class Tensor(TensorMath):
         if _has_internal_overlap(self._data[_without_index_arrays(key)]):
             _warn.warn(msg.INDEX_PUT_EXPANDED)
             arrays = [p for p in (key if isinstance(key, tuple) else (key,)) if isinstance(p, np.ndarray)]
-            if len(arrays) == 1 and arrays[0].dtype == bool and value._data.size == 1:
+            if len(arrays) == 1 and arrays[0].dtype == bool and value._data.size == 1 and not accumulate:
                 _warn.warn(msg.MASKED_FILL_EXPANDED)  # PyTorch fills through one mask with masked_fill_
+        # PyTorch refuses index tensors or values in the memory being written (x[x] = v), except a single value
+        # filled through a mask (masked_fill_ reads the mask and the value first: x[x] = False, x[mask] = x[0])
+        parts = key if isinstance(key, tuple) else (key,)
+        if not _fills_through_a_mask(key, value) and any(
+                isinstance(p, np.ndarray) and np.may_share_memory(p, self._data) for p in parts):
+            raise RuntimeError(msg.PARTIAL_OVERLAP)
+        if np.may_share_memory(value._data, self._data):
+            if not _fills_through_a_mask(key, value) or value.requires_grad:
+                raise RuntimeError(msg.PARTIAL_OVERLAP)
+            value = Tensor._make(value._data.copy())
         shared = _has_internal_overlap(self._data)
-        if shared and accumulate and not (state.grad_enabled and (self.requires_grad or value.requires_grad)):
-            # each += lands in the shared memory, so a place reached twice gets both (PyTorch's loop does that)
-            sh.IndexPut.apply(self.detach(), value.detach(), key, True)  # PyTorch's checks, on a copy
-            np.add.at(self._data, key, value._data)
-            self._bump_version()
-            return self
+        if shared and accumulate:  # each += lands in the shared memory: a place reached twice gets both
+            def write(out, result):
+                np.add.at(out, key, value._data)
+        elif shared:  # element by element, in order: the last write to a place wins
+            def write(out, result):
+                out[key] = result[key]
+        else:
+            write = None
         try:
-            return self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key, accumulate), value,
-                                 written=key if shared else None)
+            return self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key, accumulate), value, write=write)
         except IndexError:
             _write_before_bad_index(self._data, key, value._data, accumulate)
             self._bump_version()
@@ -528,8 +544,9 @@ class Tensor(TensorMath):
             elif self._requires_grad and self._grad_fn is None:
                 raise RuntimeError(msg.LEAF_INPLACE)
 
-    def _inplace(self, op, *args, same_value_everywhere=False, written=None):
-        """`written`: the key of the only places the op changes (index_put_), written one by one."""
+    def _inplace(self, op, *args, same_value_everywhere=False, write=None):
+        """`write(memory, result)`: how an op that changes only some places (index_put_) writes its result into
+        memory whose elements are shared (an expanded tensor); by default the result is copied in whole."""
         # (an integer or bool tensor holds no gradient, so nothing is recorded into it: bools.copy_(x) just copies)
         records = state.grad_enabled and self._data.dtype.kind == "f" and (self.requires_grad or any(
             isinstance(a, Tensor) and a.requires_grad for a in args))
@@ -537,23 +554,23 @@ class Tensor(TensorMath):
         for a in args:
             if isinstance(a, Tensor):
                 _check_partial_overlap(self._data, a._data)
-        if not same_value_everywhere and written is None and _has_internal_overlap(self._data):
+        if not same_value_everywhere and write is None and _has_internal_overlap(self._data):
             raise RuntimeError(msg.WRITE_TO_SHARED_ELEMENTS)
         # the op may save its input: give it a copy of the old values, as PyTorch saves `original_self`
         result = op(self._snapshot() if records else self, *args)
-        return self._write_result(result, written)
+        return self._write_result(result, write)
 
-    def _write_result(self, result, written=None):
+    def _write_result(self, result, write=None):
         if result._data.shape != self._data.shape:  # PyTorch checks the shape first, then the dtype
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                                f"{list(result.shape)}")
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
             raise RuntimeError(f"result type {result.dtype._short} can't be cast to the desired output type "
                                f"{self.dtype._short}")
-        if written is None:
+        if write is None:
             self._data[...] = result._data
         else:
-            self._data[written] = result._data[written]
+            write(self._data, result._data)
         self._bump_version()
         if result._grad_fn is not None:  # this tensor is now the output of the op's node
             if self._base is not None:  # written through a view: the base's history changes (CopySlices)

@@ -321,10 +321,14 @@ class TensorMath:
 
     def softmax(self, dim):
         _check_softmax_input("softmax", self, dim)
+        if self._data.dtype.kind != "f":  # (empty)
+            return wrap(self._data.copy())
         return red.Softmax.apply(self, dim)
 
     def log_softmax(self, dim):
         _check_softmax_input("log_softmax", self, dim)
+        if self._data.dtype.kind != "f":  # (empty)
+            return wrap(self._data.copy())
         return red.LogSoftmax.apply(self, dim)
 
     def logsumexp(self, dim, keepdim=False):
@@ -433,7 +437,7 @@ class TensorMath:
         if dim is None:
             return sh.Squeeze.apply(self)
         wrap_dims(dim, self.ndim)  # PyTorch's IndexError for a dim out of range
-        return sh.SqueezeDim.apply(self, dim)
+        return (sh.SqueezeDims if isinstance(dim, (tuple, list)) else sh.SqueezeDim).apply(self, dim)
 
     def unsqueeze(self, dim):
         return sh.Unsqueeze.apply(self, wrap_dim(dim, self.ndim + 1))
@@ -654,8 +658,9 @@ def _correction(unbiased, correction):
 
 
 def _check_softmax_input(name, t, dim):
-    """softmax/log_softmax compute in floating point only (F.softmax's dtype= converts first)."""
-    if t._data.dtype.kind != "f":
+    """softmax/log_softmax compute in floating point only (F.softmax's dtype= converts first; an empty tensor of
+    integers is returned as it is, as PyTorch does)."""
+    if t._data.dtype.kind != "f" and t._data.size:
         last = t.ndim == 0 or wrap_dim(dim, t.ndim) == t.ndim - 1
         kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{t.dtype._short}\'')

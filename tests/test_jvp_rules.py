@@ -176,6 +176,7 @@ CASES = {
     sh.Diagonal: [lambda r: (r.t(3, 4), -1)],
     sh.DiagonalCopy: [lambda r: (r.t(3, 3), 0)],
     sh.DiagonalBackward: [lambda r: (r.t(2), (3, 3), 1)],
+    sh.SqueezeDims: [lambda r: (r.t(1, 3, 1), (0, 2))],
 }
 
 # ops PyTorch has no derivative for: forward AD refuses them with PyTorch's text

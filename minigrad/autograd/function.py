@@ -293,6 +293,9 @@ class Function:
     node_name = None  # the name of this op's node: built-in ops give PyTorch's ("SinBackward0"), yours "<Name>Backward"
     is_view = False  # built-in view ops (reshape, transpose, ...) set this: output shares the input's memory
     number_inputs = False  # built-in arithmetic sets this: Python numbers count as inputs without gradient
+    # positions of tensor arguments that are never differentiated (where's condition, masked_fill's mask,
+    # nll_loss's target): PyTorch's node has no edge for them (next_functions lists the differentiable inputs)
+    constant_inputs = ()
 
     def __init_subclass__(cls, **kwargs):
         """Each Function gets its own class of backward nodes, named after node_name."""
@@ -378,6 +381,7 @@ def _node_class(cls):
     ...>); a node named like "torch::autograd::CopySlices" is the class CopySlices whose name() is the whole."""
     node_name = cls.node_name or cls.__name__ + "Backward"
     attrs = {"__slots__": (), "_forward_cls": cls, "number_inputs": cls.number_inputs,
+             "constant_inputs": cls.constant_inputs,
              "__module__": "builtins" if cls.node_name else "torch.autograd.function"}
     if "::" in node_name:
         attrs["name"] = lambda self, full=node_name: full
@@ -458,8 +462,9 @@ def _connect(ctx, args, outputs):
     """Record where each input's gradient goes (next_functions) and make the outputs this node's."""
     tensor_type = tensor_class()
     edges, positions, metas = [], [], []  # per input: its edge, which argument it is, its gradient's shape and dtype
+    constants = ctx.constant_inputs
     for i, a in enumerate(args):
-        if isinstance(a, tensor_type):
+        if isinstance(a, tensor_type) and i not in constants:
             edges.append(a._edge() if a._requires_grad else _NO_EDGE)  # (grad_fn, output nr), or AccumulateGrad
             positions.append(i)
             metas.append(_gradient_meta(a))

@@ -174,7 +174,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_reduction(reduction)
     _check_class_target(input, target)
     w = None if weight is None else weight._data
-    return loss_ops.NllLoss.apply(input, target._data, w, ignore_index, reduction)
+    return loss_ops.NllLoss.apply(input, target, w, ignore_index, reduction)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002

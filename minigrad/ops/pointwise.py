@@ -795,6 +795,7 @@ class Where(Function):
     """where(cond, a, b):  da = g where cond, db = g elsewhere, +0 in the other places (cond is a boolean array,
     not an input)"""
     node_name = "WhereBackward0"
+    constant_inputs = (0,)  # the condition: saved, but no edge (as PyTorch)
 
     @staticmethod
     def forward(ctx, cond, a, b):
@@ -1053,15 +1054,17 @@ class LogAddExp(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = a._data, b._data
-        if x.dtype.kind != "f":
-            raise NotImplementedError(f'"logaddexp_cpu" not implemented for \'{a.dtype._short}\'')
+        floating = x.dtype if x.dtype.kind == "f" else y.dtype  # (a bool operand is not promoted beforehand)
+        if floating.kind != "f":
+            integer = a if x.dtype.kind != "b" else b
+            raise NotImplementedError(f'"logaddexp_cpu" not implemented for \'{integer.dtype._short}\'')
         ctx.save_for_backward(a, b)
-        wide = np.float32 if x.dtype == np.float16 else x.dtype  # half is computed in float32, as PyTorch
+        wide = np.float32 if floating == np.float16 else floating  # half is computed in float32, as PyTorch
         x, y = x.astype(wide, copy=False), y.astype(wide, copy=False)
         with np.errstate(invalid="ignore"):  # inf - inf: the case handled below
             out = np.maximum(x, y) + np.log1p(np.exp(-np.abs(x - y)))
         both_infinite = np.isinf(x) & (x == y)  # inf with inf (or -inf with -inf) is that infinity
-        return np.where(both_infinite, x, out).astype(a._data.dtype, copy=False)
+        return np.where(both_infinite, x, out).astype(floating, copy=False)
 
     @staticmethod
     def backward(ctx, g):

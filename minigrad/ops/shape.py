@@ -164,13 +164,17 @@ class Squeeze(Function):
     def forward(ctx, a, dim=None):
         ctx.shape = a.shape
         if dim is None:
+            ctx.squeezed = [d for d, size in enumerate(a.shape) if size == 1]
             return np.squeeze(a._data)
         dims = tuple(d % max(a.ndim, 1) for d in ((dim,) if isinstance(dim, int) else dim))
-        return np.squeeze(a._data, axis=tuple(d for d in dims if a.ndim and a.shape[d] == 1))
+        ctx.squeezed = sorted({d for d in dims if a.ndim and a.shape[d] == 1})
+        return np.squeeze(a._data, axis=tuple(ctx.squeezed))
 
     @staticmethod
     def backward(ctx, g):
-        return g.reshape(ctx.shape), None
+        for d in ctx.squeezed:  # as PyTorch's unsqueeze_to: g itself when no dim was squeezed
+            g = g.unsqueeze(d)
+        return g, None
 
     @staticmethod
     def jvp(ctx, t, *_):
@@ -179,6 +183,11 @@ class Squeeze(Function):
 
 class SqueezeDim(Squeeze):
     node_name = "SqueezeBackward1"
+
+
+class SqueezeDims(Squeeze):
+    """squeeze with a tuple of dims"""
+    node_name = "SqueezeBackward2"
 
 
 class Unsqueeze(Function):
@@ -339,6 +348,7 @@ class Unbind(Function):
 class MaskedFill(Function):
     """a with `value` where the mask holds:  da = g with 0 where the mask holds"""
     node_name = "MaskedFillBackward0"
+    constant_inputs = (1,)  # the mask: saved, but no edge (as PyTorch)
 
     @staticmethod
     def forward(ctx, a, mask, value):
@@ -346,7 +356,8 @@ class MaskedFill(Function):
         # an array from a backward formula
         mask = wrap(mask) if isinstance(mask, np.ndarray) else mask
         ctx.save_for_backward(mask)  # freed after backward, as PyTorch's
-        return np.where(mask._data, np.asarray(value, dtype=a._data.dtype), a._data)
+        out = np.where(mask._data, np.asarray(value, dtype=a._data.dtype), a._data)
+        return out if out.flags.c_contiguous else np.ascontiguousarray(out)  # PyTorch's result is contiguous
 
     @staticmethod
     def backward(ctx, g):

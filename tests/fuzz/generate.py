@@ -245,6 +245,10 @@ def gen_creation(b):
     elif r < 0.82:
         like = b.pick()
         name = b.choice(("zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "empty_like", "empty"))
+        numel, half = b.value(like).numel(), "dtype" in kwargs and kwargs["dtype"].name == "float16" or \
+            "dtype" not in kwargs and b.value(like).dtype == b.torch.float16
+        if name == "randn_like" and half and numel > 16 and numel % 16:
+            name = "zeros_like"  # float16 randn of such sizes differs in its last 16 values (the findings' list)
         if name == "full_like":
             b.call(name, like, b.number(), **kwargs)
         elif name.startswith("empty"):  # uninitialized values: filled in place before anything reads them
