@@ -43,8 +43,9 @@ from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .ops import linalg as _linalg
 from .ops import pointwise as _pointwise
+from .ops.misc import bincount
 from .tensor import Tensor
-from .tensor_math import cat, maximum, minimum, stack, where
+from .tensor_math import cat, logaddexp, maximum, minimum, stack, where
 
 __version__ = "0.1.0"
 
@@ -77,7 +78,7 @@ for _name in ("add sub mul div pow neg exp log sin cos tanh sigmoid relu abs sqr
               "clamp clip sum mean max min amax amin argmax argmin norm var std softmax log_softmax logsumexp "
               "reshape flatten transpose t permute squeeze unsqueeze mm mv dot bmm allclose equal narrow select "
               "split chunk unbind masked_fill detach clone tan log1p floor round prod cumsum repeat isnan isinf "
-              "isfinite index_put").split():
+              "isfinite index_put clamp_min clamp_max diag").split():
     globals()[_name] = _method(_name)
 del _name
 
@@ -86,7 +87,7 @@ multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg  # n
 
 # in-place functional forms: torch.sin_(x) is x.sin_()
 for _name in ("abs_ cos_ exp_ log_ log1p_ neg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sqrt_ square_ tan_ tanh_ "
-              "zero_ floor_ clamp_ clip_ fill_ detach_ index_put_").split():
+              "zero_ floor_ clamp_ clip_ fill_ detach_ index_put_ clamp_min_ clamp_max_").split():
     globals()[_name] = _method(_name)
 del _name
 

@@ -52,6 +52,11 @@ NO_JVP = "You must implement the jvp function for custom autograd.Function to us
 LEAF_DIRTY = "a leaf Variable that requires grad has been used in an in-place operation."
 
 
+def no_derivative(op):
+    """backward through an op PyTorch has no derivative for (floor_divide, remainder by a tensor, bincount)."""
+    return f"derivative for {op} is not implemented"
+
+
 def no_forward_ad(op):
     """A built-in op without a derivative (floor_divide, remainder by a tensor) under forward AD."""
     return f"Trying to use forward AD with {op} that does not support it."

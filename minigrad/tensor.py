@@ -459,7 +459,12 @@ class Tensor(TensorMath):
     def __setitem__(self, key, value):
         """As PyTorch: x[mask] = v is one op on x (IndexPutBackward0); x[0] = v copies v into the view x[0] (so
         x's node becomes CopySlices); x[...] = v, whose key selects everything, copies v into x itself."""
-        key = _index_key(key)
+        try:
+            key = _index_key(key)
+        except IndexError:  # (a float index tensor): PyTorch refuses to write into a leaf that requires grad first
+            if state.grad_enabled and self._requires_grad and self._grad_fn is None:
+                raise RuntimeError(msg.LEAF_INPLACE) from None
+            raise
         if self._data.ndim == 0 and isinstance(key, (slice, int)) and not isinstance(key, bool):
             raise IndexError(_index_message(None, key, 0))
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
@@ -480,10 +485,33 @@ class Tensor(TensorMath):
         if _has_internal_overlap(self._data[_without_index_arrays(key)]):
             _warn.warn(msg.INDEX_PUT_EXPANDED)
             arrays = [p for p in (key if isinstance(key, tuple) else (key,)) if isinstance(p, np.ndarray)]
-            if len(arrays) == 1 and arrays[0].dtype == bool and value._data.size == 1:
+            if len(arrays) == 1 and arrays[0].dtype == bool and value._data.size == 1 and not accumulate:
                 _warn.warn(msg.MASKED_FILL_EXPANDED)  # PyTorch fills through one mask with masked_fill_
-        return self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key, accumulate), value,
-                             written=key if _has_internal_overlap(self._data) else None)
+        # PyTorch refuses index tensors or values in the memory being written (x[x] = v), except a single value
+        # filled through a mask (masked_fill_ reads the mask and the value first: x[x] = False, x[mask] = x[0])
+        parts = key if isinstance(key, tuple) else (key,)
+        if not _fills_through_a_mask(key, value) and any(
+                isinstance(p, np.ndarray) and np.may_share_memory(p, self._data) for p in parts):
+            raise RuntimeError(msg.PARTIAL_OVERLAP)
+        if np.may_share_memory(value._data, self._data):
+            if not _fills_through_a_mask(key, value) or value.requires_grad:
+                raise RuntimeError(msg.PARTIAL_OVERLAP)
+            value = Tensor._make(value._data.copy())
+        shared = _has_internal_overlap(self._data)
+        if shared and accumulate:  # each += lands in the shared memory: a place reached twice gets both
+            def write(out, result):
+                np.add.at(out, key, value._data)
+        elif shared:  # element by element, in order: the last write to a place wins
+            def write(out, result):
+                out[key] = result[key]
+        else:
+            write = None
+        try:
+            return self._inplace(lambda old, new: sh.IndexPut.apply(old, new, key, accumulate), value, write=write)
+        except IndexError:
+            _write_before_bad_index(self._data, key, value._data, accumulate)
+            self._bump_version()
+            raise
 
     def index_put_(self, indices, values, accumulate=False):
         """self[indices] = values (or += with accumulate=True): indices a tuple of index tensors, values a tensor
@@ -516,8 +544,9 @@ class Tensor(TensorMath):
             elif self._requires_grad and self._grad_fn is None:
                 raise RuntimeError(msg.LEAF_INPLACE)
 
-    def _inplace(self, op, *args, same_value_everywhere=False, written=None):
-        """`written`: the key of the only places the op changes (index_put_), written one by one."""
+    def _inplace(self, op, *args, same_value_everywhere=False, write=None):
+        """`write(memory, result)`: how an op that changes only some places (index_put_) writes its result into
+        memory whose elements are shared (an expanded tensor); by default the result is copied in whole."""
         # (an integer or bool tensor holds no gradient, so nothing is recorded into it: bools.copy_(x) just copies)
         records = state.grad_enabled and self._data.dtype.kind == "f" and (self.requires_grad or any(
             isinstance(a, Tensor) and a.requires_grad for a in args))
@@ -525,23 +554,23 @@ class Tensor(TensorMath):
         for a in args:
             if isinstance(a, Tensor):
                 _check_partial_overlap(self._data, a._data)
-        if not same_value_everywhere and written is None and _has_internal_overlap(self._data):
+        if not same_value_everywhere and write is None and _has_internal_overlap(self._data):
             raise RuntimeError(msg.WRITE_TO_SHARED_ELEMENTS)
         # the op may save its input: give it a copy of the old values, as PyTorch saves `original_self`
         result = op(self._snapshot() if records else self, *args)
-        return self._write_result(result, written)
+        return self._write_result(result, write)
 
-    def _write_result(self, result, written=None):
+    def _write_result(self, result, write=None):
         if result._data.shape != self._data.shape:  # PyTorch checks the shape first, then the dtype
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                                f"{list(result.shape)}")
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
             raise RuntimeError(f"result type {result.dtype._short} can't be cast to the desired output type "
                                f"{self.dtype._short}")
-        if written is None:
+        if write is None:
             self._data[...] = result._data
         else:
-            self._data[written] = result._data[written]
+            write(self._data, result._data)
         self._bump_version()
         if result._grad_fn is not None:  # this tensor is now the output of the op's node
             if self._base is not None:  # written through a view: the base's history changes (CopySlices)
@@ -569,15 +598,24 @@ class Tensor(TensorMath):
         return self._inplace(Tensor.__pow__, exponent)
 
     def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
+        return self._clamp_inplace(Tensor.clamp, min, max)
+
+    clip_ = clamp_
+
+    def clamp_min_(self, min):  # noqa: A002 - PyTorch's argument names
+        return self._clamp_inplace(Tensor.clamp_min, min)
+
+    def clamp_max_(self, max):  # noqa: A002 - PyTorch's argument names
+        return self._clamp_inplace(Tensor.clamp_max, max)
+
+    def _clamp_inplace(self, clamp, *bounds):
         try:
-            return self._inplace(Tensor.clamp, min, max)
-        except RuntimeError as error:  # clamp_ names the output type as C++ does ("long int", "bool")
+            return self._inplace(clamp, *bounds)
+        except RuntimeError as error:  # the clamp_ ops name the output type as C++ does ("long int", "bool")
             text = str(error)
             if not text.startswith("result type "):
                 raise
             raise RuntimeError(text.rsplit(" ", 1)[0] + " " + _C_TYPE_NAMES[self.dtype.name]) from None
-
-    clip_ = clamp_
 
     def relu_(self):
         return self._inplace(Tensor.relu)
@@ -693,6 +731,44 @@ def _check_partial_overlap(out, arg):
         raise RuntimeError(msg.PARTIAL_OVERLAP)
 
 
+def _write_before_bad_index(out, key, value, accumulate):
+    """PyTorch's index_put_ walks the indexed part in order and raises at the first index out of bounds, keeping
+    what it wrote before: the same writes, for a key with one index array (with several, or a mask, none)."""
+    parts = list(key) if isinstance(key, tuple) else [key]
+    arrays = [i for i, p in enumerate(parts) if isinstance(p, np.ndarray)]
+    if len(arrays) != 1 or parts[arrays[0]].dtype == bool:
+        return
+    at = arrays[0]
+    index = parts[at]
+    consumed = sum(p is not None and p is not Ellipsis for p in parts)
+    dim = before = 0  # the dim the array indexes, and the dims of the indexed part that come before its own
+    for p in parts[:at]:
+        if p is Ellipsis:
+            dim += out.ndim - consumed
+            before += out.ndim - consumed
+        elif p is None:
+            before += 1
+        else:
+            dim += 1
+            before += isinstance(p, slice)
+    size = out.shape[dim]
+    bad = (index >= size) | (index < -size)
+    parts[at] = np.where(bad, 0, index)
+    places = np.arange(out.size).reshape(out.shape)[tuple(parts)]  # the indexed part, every index made valid
+    shape = places.shape
+    spread = (1,) * before + index.shape + (1,) * (len(shape) - before - index.ndim)  # the array's dims in place
+    first_bad = int(np.argmax(np.broadcast_to(bad.reshape(spread), shape)))
+    while value.ndim > len(shape) and value.shape[0] == 1:
+        value = value[0]
+    done = np.arange(places.size).reshape(shape) < first_bad
+    targets = np.unravel_index(places[done], out.shape)
+    values = np.broadcast_to(value, shape)[done]
+    if accumulate:
+        np.add.at(out, targets, values)
+    else:
+        out[targets] = values
+
+
 def _check_copy_overlap(out, src):
     """copy_ refuses any source laid over the destination differently (x.copy_(x.t())): only the same memory with
     the same layout (x.copy_(x.detach())) may be copied onto itself."""
@@ -701,7 +777,8 @@ def _check_copy_overlap(out, src):
     if not all(a.flags.c_contiguous or a.flags.f_contiguous for a in (out, src)):
         return
     same = (out.__array_interface__["data"][0] == src.__array_interface__["data"][0] and out.shape == src.shape
-            and out.strides == src.strides)
+            and all(a == b or n == 1 for a, b, n in zip(out.strides, src.strides, out.shape)))  # (size-1 dims:
+    # any stride)
     if not same:
         raise RuntimeError(msg.PARTIAL_OVERLAP)
 
@@ -761,8 +838,11 @@ def _index_message(error, key, ndim):
         axis = int(text.split(" is out of bounds for axis ")[1].split()[0])
         dims, dim = [], 0
         for p in parts:
-            if p is None or p is Ellipsis:
-                continue  # (an Ellipsis before an index tensor is rare; its dims are not counted here)
+            if p is Ellipsis:
+                dim += ndim - used
+                continue
+            if p is None:
+                continue
             if isinstance(p, np.ndarray):
                 dims.extend(range(dim, dim + (p.ndim if p.dtype == bool else 1)))
             dim += p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 1

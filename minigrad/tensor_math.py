@@ -12,7 +12,7 @@ from ._data import array_from_data
 from ._dtype import NO_CUDA, from_numpy_dtype
 from ._warn import warn_once
 from .autograd.function import wrap
-from .ops import linalg
+from .ops import linalg, misc
 from .ops import pointwise as pw
 from .ops import reduce as red
 from .ops import shape as sh
@@ -147,7 +147,10 @@ class TensorMath:
         return self + other if alpha == 1 else _binary(pw.AddScaled, self, other, extra=(alpha,))
 
     def sub(self, other, alpha=1):
-        return self - other if alpha == 1 else _binary(pw.SubScaled, self, other, extra=(alpha,))
+        if alpha == 1:
+            return self - other
+        pw.no_bool_subtraction(self, other)
+        return _binary(pw.SubScaled, self, other, extra=(alpha,))
 
     def mul(self, other):
         return self * other
@@ -218,6 +221,28 @@ class TensorMath:
         return _clamp(self, min, max)
 
     clip = clamp
+
+    def clamp_min(self, min):  # noqa: A002
+        _check_bound("clamp_min", "min", min)
+        return _clamp(self, min, None, ops=(pw.ClampMin, pw.ClampMinTensor))
+
+    def clamp_max(self, max):  # noqa: A002
+        _check_bound("clamp_max", "max", max)
+        return _clamp(self, None, max, ops=(pw.ClampMax, pw.ClampMaxTensor))
+
+    def logaddexp(self, other):
+        return logaddexp(self, other, position=1)
+
+    def diag(self, diagonal=0):
+        """A vector's diagonal matrix (v on the diagonal-th diagonal), or a matrix's diagonal-th diagonal."""
+        if self.ndim == 1:
+            return sh.DiagEmbed.apply(self, diagonal)
+        if self.ndim == 2:
+            return sh.DiagonalCopy.apply(self, diagonal)
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+
+    def bincount(self, weights=None, minlength=0):
+        return misc.bincount(self, weights, minlength)
 
     def lerp(self, end, weight):
         return pw.lerp(self, end, weight)
@@ -296,10 +321,14 @@ class TensorMath:
 
     def softmax(self, dim):
         _check_softmax_input("softmax", self, dim)
+        if self._data.dtype.kind != "f":  # (empty)
+            return wrap(self._data.copy())
         return red.Softmax.apply(self, dim)
 
     def log_softmax(self, dim):
         _check_softmax_input("log_softmax", self, dim)
+        if self._data.dtype.kind != "f":  # (empty)
+            return wrap(self._data.copy())
         return red.LogSoftmax.apply(self, dim)
 
     def logsumexp(self, dim, keepdim=False):
@@ -408,7 +437,7 @@ class TensorMath:
         if dim is None:
             return sh.Squeeze.apply(self)
         wrap_dims(dim, self.ndim)  # PyTorch's IndexError for a dim out of range
-        return sh.SqueezeDim.apply(self, dim)
+        return (sh.SqueezeDims if isinstance(dim, (tuple, list)) else sh.SqueezeDim).apply(self, dim)
 
     def unsqueeze(self, dim):
         return sh.Unsqueeze.apply(self, wrap_dim(dim, self.ndim + 1))
@@ -629,8 +658,9 @@ def _correction(unbiased, correction):
 
 
 def _check_softmax_input(name, t, dim):
-    """softmax/log_softmax compute in floating point only (F.softmax's dtype= converts first)."""
-    if t._data.dtype.kind != "f":
+    """softmax/log_softmax compute in floating point only (F.softmax's dtype= converts first; an empty tensor of
+    integers is returned as it is, as PyTorch does)."""
+    if t._data.dtype.kind != "f" and t._data.size:
         last = t.ndim == 0 or wrap_dim(dim, t.ndim) == t.ndim - 1
         kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{t.dtype._short}\'')
@@ -737,7 +767,20 @@ def _check_tensor_arguments(name, a, b, position):
                             f"{type(value).__name__}")
 
 
-def _clamp(a, low, high):
+def logaddexp(a, b, position=2):
+    """log(exp(a) + exp(b)) element-wise, without overflow."""
+    _check_tensor_arguments("logaddexp", a, b, position)
+    return _binary(pw.LogAddExp, a, b)
+
+
+def _check_bound(name, argument, bound):
+    if bound is None:  # PyTorch's argument parser: neither of its two signatures takes None
+        mismatch = "      didn't match because some of the arguments have invalid types: (!NoneType!)\n"
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (NoneType), but expected one "
+                        f"of:\n * (Tensor {argument})\n{mismatch} * (Number {argument})\n{mismatch}")
+
+
+def _clamp(a, low, high, ops=(pw.Clamp, pw.ClampTensor)):
     """clamp with PyTorch's dtype rules: a number bound may lift an int (or bool) tensor to float (or int); tensor
     bounds promote with the input (ClampBackward0), number bounds do not (ClampBackward1)."""
     if isinstance(low, TensorMath) or isinstance(high, TensorMath):
@@ -755,11 +798,11 @@ def _clamp(a, low, high):
                     np.broadcast_shapes(a.shape, bound.shape)
                 except ValueError:
                     raise RuntimeError(msg.broadcast_mismatch(a.shape, bound.shape)) from None
-        return pw.ClampTensor.apply(a, low, high)
+        return ops[1].apply(a, low, high)
     for bound in (low, high):
         if bound is not None:
             a, _ = _with_number(a, bound)
-    return pw.Clamp.apply(a, low, high)
+    return ops[0].apply(a, low, high)
 
 
 def _inplace_form(name):
@@ -779,11 +822,7 @@ del _name
 
 def cat(tensors, dim=0):
     """Join tensors along an existing dim (dtypes promote as in PyTorch)."""
-    if isinstance(tensors, TensorMath):
-        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    tensors = _tensor_list("cat", tensors, ValueError("torch.cat(): expected a non-empty list of Tensors"))
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
@@ -801,17 +840,23 @@ def cat(tensors, dim=0):
 
 def stack(tensors, dim=0):
     """Join same-shaped tensors along a new dim."""
-    if isinstance(tensors, TensorMath):
-        raise TypeError("stack(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
-    tensors = list(tensors)
-    if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
+    tensors = _tensor_list("stack", tensors, RuntimeError("stack expects a non-empty TensorList"))
     dim = wrap_dim(dim, tensors[0].ndim + 1)
     for i, t in enumerate(tensors[1:], start=1):
         if t.shape != tensors[0].shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
                                f"entry 0 and {list(t.shape)} at entry {i}")
     return sh.Stack.apply(dim, *_same_dtype(tensors))
+
+
+def _tensor_list(name, tensors, empty_error):
+    """cat's and stack's tensors as a list, with PyTorch's errors for one tensor given alone and for none."""
+    if isinstance(tensors, TensorMath):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise empty_error
+    return tensors
 
 
 def _same_dtype(tensors):
@@ -827,7 +872,9 @@ def _same_dtype(tensors):
 
 def where(condition, a, b):
     """Pick a where condition holds, b elsewhere; numbers become tensors of the other operand's dtype."""
-    cond = _as_tensor(condition)._data.astype(bool, copy=False)
+    condition = _as_tensor(condition)
+    # a bool condition goes in as it is (the op saves it, as PyTorch); others as a bool array
+    cond = condition if condition._data.dtype == bool else condition._data.astype(bool)
     if not isinstance(a, TensorMath) and not isinstance(b, TensorMath):
         a = wrap(_from_data(a))
     if not isinstance(a, TensorMath):

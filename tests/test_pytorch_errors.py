@@ -327,3 +327,26 @@ def test_index_put_shape_mismatch_names_the_value_without_its_leading_ones():
     with pytest.raises(RuntimeError, match=r"^shape mismatch: value tensor of shape \[3\] cannot be broadcast to "
                                            r"indexing result of shape \[1\]$"):
         x[[-1]] = minigrad.tensor([[2.0, 1.26, -float("inf")]])
+
+
+@pytest.mark.parametrize("input_shape, target_shape, error, text", [
+    ((4, 3), (4, 1), RuntimeError, "0D or 1D target tensor expected, multi-target not supported"),
+    ((4, 3), (4, 1, 1), RuntimeError, "0D or 1D target tensor expected, multi-target not supported"),
+    ((4, 3), (), ValueError, "Expected input batch_size (4) to match target batch_size (0)."),
+    ((4, 3), (3, 1), ValueError, "Expected input batch_size (4) to match target batch_size (3)."),
+    ((4, 3, 2), (4, 2, 1), RuntimeError, "Expected target size [4, 2], got [4, 2, 1]"),
+])
+def test_class_index_targets_of_the_wrong_shape(input_shape, target_shape, error, text):
+    for loss in (minigrad.nn.functional.cross_entropy, minigrad.nn.functional.nll_loss):
+        with pytest.raises(error) as raised:
+            loss(minigrad.zeros(*input_shape), minigrad.zeros(target_shape, dtype=minigrad.int64))
+        assert str(raised.value) == text
+
+
+def test_subtraction_with_alpha_refuses_bools_too():
+    for subtract in (lambda: minigrad.tensor(False).sub(-1.0, alpha=2),
+                     lambda: minigrad.tensor(False).sub_(1.0, alpha=2)):
+        with pytest.raises(RuntimeError) as raised:
+            subtract()
+        assert str(raised.value) == ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                                     "trying to invert a mask, use the `~` or `logical_not()` operator instead.")

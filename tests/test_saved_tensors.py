@@ -166,3 +166,27 @@ def test_in_place_into_a_bool_tensor_records_nothing():
     ints = minigrad.tensor([1, 2])
     with raises_exactly("result type Float can't be cast to the desired output type Long"):
         ints.add_(leaf(1.0))
+
+
+def test_where_saves_its_condition():
+    x = leaf([[0.25], [-1.0]])
+    mask = x < 0.5
+    y = minigrad.where(mask, x, 1.5)
+    mask[:1] = minigrad.tensor(False)
+    with modified("CPUBoolType [2, 1]]"):
+        y.backward(minigrad.ones(2, 1))
+
+
+def test_sigmoid_of_a_very_negative_float32_is_zero_as_in_pytorch():
+    s = minigrad.tensor([-100.0, -88.0, 0.0], requires_grad=True).sigmoid()
+    assert repr(s) == "tensor([0.0000e+00, 6.0546e-39, 5.0000e-01], grad_fn=<SigmoidBackward0>)"
+
+
+def test_a_saved_transpose_of_a_weight_changed_by_the_optimizer_is_named_as_strided():
+    w = leaf([[1.0, 2.0], [3.0, 4.0]])
+    x = leaf([[1.0, 1.0]] * 3)
+    y = x @ w.t()  # mm saves w.t(), a view of w
+    with minigrad.no_grad():
+        w.mul_(2)  # what optimizer.step() does
+    with modified("torch.FloatTensor [2, 2]], which is output 0 of AsStrided,"):
+        y.sum().backward()

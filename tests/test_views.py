@@ -687,3 +687,34 @@ def test_index_write_dtypes(target, key, value, expected):
     else:
         x[key] = value
         assert x.tolist() == expected
+
+
+# ---- a write through an index tensor stops at the first index out of bounds, keeping what it wrote before ----
+def test_index_write_keeps_what_it_wrote_before_an_index_out_of_bounds():
+    x = minigrad.zeros(5)
+    with pytest.raises(IndexError, match="^index 7 is out of bounds for dimension 0 with size 5$"):
+        x[minigrad.tensor([0, 1, 7, 2])] = minigrad.tensor([1.0, 2.0, 3.0, 4.0])
+    assert x.tolist() == [1.0, 2.0, 0.0, 0.0, 0.0]
+    m = minigrad.zeros(3, 4)
+    with pytest.raises(IndexError, match="^index 9 is out of bounds for dimension 0 with size 4$"):
+        m[1:, minigrad.tensor([[3, 0], [9, 1]])] = minigrad.arange(8.0).reshape(2, 2, 2)
+    assert m.tolist() == [[0.0] * 4, [1.0, 0.0, 0.0, 0.0], [0.0] * 4]  # row by row: row 1 stops at the 9
+    m = minigrad.zeros(2, 3)
+    with pytest.raises(IndexError, match="^index 5 is out of bounds for dimension 0 with size 3$"):
+        m[..., minigrad.tensor([1, 5])] = minigrad.tensor([[1.0], [2.0]])
+    assert m.tolist() == [[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+
+
+def test_index_put_accumulates_into_shared_memory_once_per_index():
+    x = minigrad.tensor([[-1.0, 1.5]], dtype=minigrad.float64, requires_grad=True)
+    (g,) = minigrad.autograd.grad(x.sum(), [x])  # expanded from one number: both elements are one place
+    with pytest.warns(UserWarning, match="^Use of index_put_ on expanded tensors"):
+        g.index_put_((minigrad.tensor(-1),), minigrad.tensor(-0.03, dtype=minigrad.float64), accumulate=True)
+    assert repr(g) == "tensor([[0.9400, 0.9400]], dtype=torch.float64)"
+
+
+def test_copying_a_tensor_onto_itself_through_a_view_with_a_size_one_dim():
+    x = minigrad.tensor([0.5])
+    one = x.unbind(0)[0]
+    one[..., None] = x  # the same memory, laid out the same way (a size-1 dim's stride does not matter)
+    assert x.tolist() == [0.5]

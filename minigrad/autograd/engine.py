@@ -304,7 +304,9 @@ def _first_grad(grad, variable, create_graph):
     gradient itself when nobody else can see it (no copy, as PyTorch steals it), else a copy."""
     if create_graph:
         return CopyBackwards.apply(grad)
-    return grad if _keeps_without_copy(grad, variable) else grad._copy_detached()
+    if not _keeps_without_copy(grad, variable):
+        return grad._copy_detached()
+    return grad if grad._base is None else grad.detach()  # PyTorch keeps a view detached: .grad is no view
 
 
 def _keeps_without_copy(grad, variable):

@@ -293,6 +293,9 @@ class Function:
     node_name = None  # the name of this op's node: built-in ops give PyTorch's ("SinBackward0"), yours "<Name>Backward"
     is_view = False  # built-in view ops (reshape, transpose, ...) set this: output shares the input's memory
     number_inputs = False  # built-in arithmetic sets this: Python numbers count as inputs without gradient
+    # positions of tensor arguments that are never differentiated (where's condition, masked_fill's mask,
+    # nll_loss's target): PyTorch's node has no edge for them (next_functions lists the differentiable inputs)
+    constant_inputs = ()
 
     def __init_subclass__(cls, **kwargs):
         """Each Function gets its own class of backward nodes, named after node_name."""
@@ -332,12 +335,7 @@ class Function:
         if not (record or dual or forward_observers) and cls._builtin:
             return _apply_untracked(cls, args, Tensor)  # nothing to record or watch: no node at all
         ctx = cls._node_cls()
-        if dual:  # forward AD: the inputs with a tangent count too (a jvp may need what backward needs)
-            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and (record and a._requires_grad or
-                                                                     a._tangent is not None) for a in args])
-        else:
-            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args]) if record \
-                else (False,) * len(args)
+        ctx.needs_input_grad = _needs_input_grad(args, record, dual)
         grad_mode, state.grad_enabled = state.grad_enabled, False  # forward's own ops record nothing
         try:
             result = cls.forward(ctx, *args)
@@ -363,6 +361,16 @@ class Function:
         return outputs if several else outputs[0]
 
 
+def _needs_input_grad(args, record, dual):
+    """ctx.needs_input_grad: which arguments get a gradient from backward (when recorded: the inputs that require
+    grad). Under forward AD the inputs with a tangent count too, as a jvp may need what backward needs."""
+    tensor_type = tensor_class()
+    if dual:
+        return tuple([isinstance(a, tensor_type) and (record and a._requires_grad or a._tangent is not None)
+                      for a in args])
+    return tuple([isinstance(a, tensor_type) and a._requires_grad for a in args]) if record else (False,) * len(args)
+
+
 def _any_tangent(args):
     tensor_type = tensor_class()
     return any(isinstance(a, tensor_type) and a._tangent is not None for a in args)
@@ -373,6 +381,7 @@ def _node_class(cls):
     ...>); a node named like "torch::autograd::CopySlices" is the class CopySlices whose name() is the whole."""
     node_name = cls.node_name or cls.__name__ + "Backward"
     attrs = {"__slots__": (), "_forward_cls": cls, "number_inputs": cls.number_inputs,
+             "constant_inputs": cls.constant_inputs,
              "__module__": "builtins" if cls.node_name else "torch.autograd.function"}
     if "::" in node_name:
         attrs["name"] = lambda self, full=node_name: full
@@ -422,14 +431,10 @@ def _apply_untracked(cls, args, Tensor):  # noqa: N803 - the class, under its ow
     if type(result) is np.ndarray and not cls.is_view:  # the common case: one new array
         return Tensor._make(result)
     several = type(result) is tuple
-    outputs = tuple([_wrap_if_array(r) for r in result]) if several else (_wrap_if_array(result),)
+    outputs = tuple([Tensor._make(r) for r in result]) if several else (Tensor._make(result),)
     if cls.is_view:
         _share_memory_state(cls, args, outputs, several)
     return outputs if several else outputs[0]
-
-
-def _wrap_if_array(value):
-    return wrap(value) if isinstance(value, (np.ndarray, np.generic)) else value
 
 
 def _as_output(value, args, ctx):
@@ -457,8 +462,9 @@ def _connect(ctx, args, outputs):
     """Record where each input's gradient goes (next_functions) and make the outputs this node's."""
     tensor_type = tensor_class()
     edges, positions, metas = [], [], []  # per input: its edge, which argument it is, its gradient's shape and dtype
+    constants = ctx.constant_inputs
     for i, a in enumerate(args):
-        if isinstance(a, tensor_type):
+        if isinstance(a, tensor_type) and i not in constants:
             edges.append(a._edge() if a._requires_grad else _NO_EDGE)  # (grad_fn, output nr), or AccumulateGrad
             positions.append(i)
             metas.append(_gradient_meta(a))

@@ -14,10 +14,11 @@ from .modules import (
     Sequential,
     Sigmoid,
     Softmax,
+    Softplus,
     Tanh,
 )
 from .parameter import Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Sequential", "ModuleList", "Identity", "ReLU", "LeakyReLU", "Tanh",
-           "Sigmoid", "Softmax", "LogSoftmax", "Dropout", "Flatten", "MSELoss", "L1Loss", "BCELoss",
+           "Sigmoid", "Softplus", "Softmax", "LogSoftmax", "Dropout", "Flatten", "MSELoss", "L1Loss", "BCELoss",
            "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "functional", "init", "utils"]

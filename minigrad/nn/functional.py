@@ -7,7 +7,7 @@ from .. import _messages as msg
 from .. import _random
 from ..ops import linalg
 from ..ops import loss as loss_ops
-from ..ops.activation import LeakyRelu
+from ..ops.activation import LeakyRelu, Softplus
 from ..tensor import Tensor
 from ..tensor_math import _promote
 
@@ -22,6 +22,11 @@ def relu(input, inplace=False):  # noqa: A002 - PyTorch's argument name
 def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
     out = LeakyRelu.apply(input, negative_slope)
     return input._write_result(out) if inplace else out
+
+
+def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
+    """log(1 + exp(beta x)) / beta: a smooth relu (x itself where beta x > threshold)."""
+    return Softplus.apply(input, beta, threshold)
 
 
 def sigmoid(input):  # noqa: A002
@@ -169,7 +174,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_reduction(reduction)
     _check_class_target(input, target)
     w = None if weight is None else weight._data
-    return loss_ops.NllLoss.apply(input, target._data, w, ignore_index, reduction)
+    return loss_ops.NllLoss.apply(input, target, w, ignore_index, reduction)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
@@ -202,9 +207,11 @@ def _check_class_target(input, target):  # noqa: A002
         if target.numel() != 1 or target.ndim > 1:
             raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.numel()}")
         return
-    batch = target.shape[0] if target.ndim else 1
+    batch = target.shape[0] if target.ndim else 0  # (PyTorch reads a 0-d target's batch size as 0)
     if input.shape[0] != batch:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({batch}).")
+    if input.ndim == 2 and target.ndim > 1:  # e.g. class indices shaped (N, 1)
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if target.shape[1:] != input.shape[2:]:
         raise RuntimeError(f"Expected target size {list(input.shape[:1]) + list(input.shape[2:])}, got "
                            f"{list(target.shape)}")

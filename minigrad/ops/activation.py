@@ -40,3 +40,61 @@ class LeakyReluBackward(Function):
         return LeakyReluBackward.apply(gg, a, ctx.slope), wrap(np.zeros_like(a._data)), None
 
     jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
+
+class Softplus(Function):
+    """log(1 + exp(beta x)) / beta, a smooth relu; x itself where beta x > threshold (there the two agree to
+    float precision):  dx = g sigmoid(beta x), g where beta x > threshold"""
+    node_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, a, beta, threshold):
+        x = a._data
+        if x.dtype.kind != "f":
+            raise NotImplementedError(f'"softplus_cpu" not implemented for \'{a.dtype._short}\'')
+        ctx.save_for_backward(a)
+        ctx.beta, ctx.threshold = beta, threshold
+        wide = x.astype(np.float32) if x.dtype == np.float16 else x  # half is computed in float32, as PyTorch
+        scaled = wide * np.asarray(beta, dtype=wide.dtype)
+        with np.errstate(over="ignore"):  # exp of a large beta x: that element takes x instead
+            smooth = np.log1p(np.exp(scaled)) / np.asarray(beta, dtype=wide.dtype)
+        return np.where(scaled > threshold, wide, smooth).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return SoftplusBackward.apply(g, a, ctx.beta, ctx.threshold), None, None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
+
+class SoftplusBackward(Function):
+    """softplus's backward as PyTorch runs it, an op of its own: g z / (z + 1) with z = exp(beta a), g where
+    beta a > threshold:  dg = the same of gg,  da = gg g beta s (1 - s) with s = sigmoid(beta a) where
+    beta a < threshold"""
+    node_name = "SoftplusBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, a, beta, threshold):
+        ctx.save_for_backward(g, a)
+        ctx.beta, ctx.threshold = beta, threshold
+        x = a._data
+        scaled = x * np.asarray(beta, dtype=x.dtype)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf / inf where beta a is large: g is taken there
+            z = np.exp(scaled)
+            smooth = g._data * z / (z + 1)
+        return np.where(scaled > threshold, g._data, smooth)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, a = ctx.saved_tensors
+        beta, threshold = ctx.beta, ctx.threshold
+        dg = SoftplusBackward.apply(gg, a, beta, threshold) if ctx.needs_input_grad[0] else None
+        da = None
+        if ctx.needs_input_grad[1]:
+            scaled = a * beta
+            s = scaled.sigmoid()
+            da = gg * g * s * (1 - s) * (scaled < threshold) * beta
+        return dg, da, None, None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent

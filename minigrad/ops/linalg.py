@@ -69,7 +69,8 @@ class Mm(Function):
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                                f"{b.shape[0]}x{b.shape[1]})")
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
-        ctx.column_major = _column_major(a), _column_major(b)
+        if ctx.needs_input_grad[0] or ctx.needs_input_grad[1]:  # how backward lays out the gradients (see there)
+            ctx.column_major = _column_major(a), _column_major(b)
         return a._data @ b._data
 
     @staticmethod
@@ -138,14 +139,16 @@ class Addmm(Function):
         if x.shape[1] != wt.shape[0]:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and "
                                f"{wt.shape[0]}x{wt.shape[1]})")
-        ctx.save_for_backward(x if ctx.needs_input_grad[2] else None, wt if ctx.needs_input_grad[1] else None)
+        if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:  # (for the bias alone nothing is saved, as in
+            # PyTorch: backward can then run twice)
+            ctx.save_for_backward(x if ctx.needs_input_grad[2] else None, wt if ctx.needs_input_grad[1] else None)
         out = x._data @ wt._data
         out += bias._data
         return out
 
     @staticmethod
     def backward(ctx, g):
-        x, wt = ctx.saved_tensors
+        x, wt = ctx.saved_tensors or (None, None)
         # x^T g computed as (g^T x)^T: once TBackward0 transposes it back, W's gradient is laid out like W
         # itself, so W.grad can take it without a copy
         return g, (g @ wt.t() if wt is not None else None), ((g.t() @ x).t() if x is not None else None)

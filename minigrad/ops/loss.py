@@ -6,7 +6,7 @@ Backward formulas are Tensor expressions, so create_graph=True differentiates th
 """
 import numpy as np
 
-from ..autograd.function import Function, auto_element_wise, auto_linear, wrap
+from ..autograd.function import Function, auto_element_wise, is_tensor, wrap
 from .pointwise import masked
 
 BCE_LOG_FLOOR = -100.0  # PyTorch clamps log(x) and log(1-x) here so that x = 0 or 1 gives a finite loss
@@ -152,15 +152,18 @@ class BinaryCrossEntropyWithLogits(Function):
 class NllLoss(Function):
     """-x[i, target_i] (weighted, averaged over the weights of the counted targets):  dx[i, t_i] = -w_i g / W"""
     node_name = "NllLossBackward0"
+    constant_inputs = (1,)  # the target: saved, but no edge (as PyTorch)
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
-        picked, w, safe_target = _pick(x._data, target, weight, ignore_index)
+        labels = target._data if is_tensor(target) else target  # (a tensor of class indices, or their array)
+        picked, w, safe_target = _pick(x._data, labels, weight, ignore_index)
         # PyTorch: -(x * w) per sample of a batch, but 0 - x * w for a single sample (a zero prints 0. there)
         loss = -(picked * w) if x.ndim >= 2 else 0 - picked * w
         ctx.reduction, ctx.shape = reduction, x._data.shape
         ctx.safe_target, ctx.w = safe_target, w
-        ctx.save_for_backward(x)  # as PyTorch (backward needs only its shape): changing x in place then fails
+        # as PyTorch (backward needs only x's shape): changing x or the target in place then makes backward fail
+        ctx.save_for_backward(x, target if is_tensor(target) else None)
         if reduction == "mean":
             ctx.total = w.sum(dtype=w.dtype)
             return np.asarray(loss.sum(dtype=loss.dtype) / ctx.total)
@@ -168,7 +171,7 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, g):
-        ctx.saved_tensors  # noqa: B018 - checks that x was not changed in place (and not freed by a backward)
+        ctx.saved_tensors  # noqa: B018 - checks that x and the target were not changed in place (nor freed)
         index = _pick_index(ctx.shape, ctx.safe_target)
         weights = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # w_i at [i, t_i]
         weights[index] = ctx.w
@@ -180,7 +183,9 @@ class NllLoss(Function):
             g = g.unsqueeze(1)
         return masked(picked, -g * wrap(weights)), None, None, None, None  # PyTorch: w * -(g / W)
 
-    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+    @staticmethod
+    def jvp(ctx, t, *_):
+        return NllLoss.apply(t, *ctx.inputs[1:])  # forward mode: the op itself on x's tangent (linear in x)
 
 
 def _pick_index(shape, target):

@@ -3,7 +3,7 @@ in-place overwrites (copy_, fill_, zero_) whose old values get no gradient."""
 import numpy as np
 
 from .. import _messages as msg
-from ..autograd.function import Function, auto_linear, wrap
+from ..autograd.function import Function, auto_linear, is_tensor, wrap
 
 
 class Clone(Function):
@@ -117,3 +117,54 @@ def _zeros(g):
 
 class Zero(Fill):
     node_name = "ZeroBackward0"
+
+
+class NotDifferentiable(Function):
+    """An op PyTorch has no derivative for: its node is NotImplemented, whose backward raises, and forward mode
+    refuses it. A subclass names the ATen op for PyTorch's texts (aten_op = "floor_divide") and writes forward."""
+    node_name = "torch::autograd::NotImplemented"  # class NotImplemented, name() with the C++ namespace
+    aten_op = None
+
+    @classmethod
+    def backward(cls, ctx, *grads):
+        raise RuntimeError(msg.no_derivative(f"aten::{cls.aten_op}"))
+
+    @classmethod
+    def jvp(cls, ctx, *tangents):
+        raise NotImplementedError(msg.no_forward_ad(f"aten::{cls.aten_op}"))
+
+
+class Bincount(NotDifferentiable):
+    """how often each value of a 1-D tensor of non-negative integers occurs, each occurrence weighted when weights
+    are given: PyTorch has no derivative for it"""
+    aten_op = "bincount"
+
+    @staticmethod
+    def forward(ctx, weights, values, minlength):
+        if values.size == 0:  # PyTorch: integer zeros, whatever the weights
+            return np.zeros(minlength, dtype=np.int64)
+        counts = np.bincount(values, weights=weights._data, minlength=minlength)
+        return counts.astype(weights._data.dtype if weights._data.dtype.kind == "f" and
+                             weights._data.dtype != np.float16 else np.float64, copy=False)
+
+
+def bincount(values, weights=None, minlength=0):
+    """torch.bincount with PyTorch's checks and texts: counts (int64), or sums of weights (float32 for float32
+    weights, else float64), of length max(values) + 1, at least minlength."""
+    for name, value, where in (("input", values, " (position 1)"), ("weights", weights, "")):
+        if value is not None and not is_tensor(value):
+            raise TypeError(f"bincount(): argument '{name}'{where} must be Tensor, not {type(value).__name__}")
+    if type(minlength) is not int:
+        raise TypeError(f"bincount(): argument 'minlength' must be int, not {type(minlength).__name__}")
+    array = values._data
+    if array.dtype.kind not in "iu":
+        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{values.dtype._short}\'')
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if array.ndim != 1 or (array.size and array.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return wrap(np.bincount(array, minlength=minlength).astype(np.int64, copy=False))
+    if weights.ndim != 1 or weights.shape[0] != array.shape[0]:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    return Bincount.apply(weights, array, minlength)

@@ -6,7 +6,8 @@ import numpy as np
 
 from .. import _messages as msg
 from .._numerics import fma
-from ..autograd.function import Function, auto_element_wise, auto_linear, wrap
+from ..autograd.function import Function, auto_element_wise, is_tensor, wrap
+from .misc import NotDifferentiable
 from .shape import MaskedFill
 
 
@@ -525,8 +526,8 @@ class Sigmoid(Function):
     def forward(ctx, a):
         x = a._data
         wide = x.astype(np.float32) if x.dtype == np.float16 else x  # half in float32, rounded once, as PyTorch
-        e = np.exp(-np.abs(wide))
-        out = np.where(wide >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+        # PyTorch's formula as it is: for a very negative a, exp(-a) overflows to inf and sigmoid(a) is 0
+        out = (1 / (1 + np.exp(-wide))).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -794,10 +795,14 @@ class Where(Function):
     """where(cond, a, b):  da = g where cond, db = g elsewhere, +0 in the other places (cond is a boolean array,
     not an input)"""
     node_name = "WhereBackward0"
+    constant_inputs = (0,)  # the condition: saved, but no edge (as PyTorch)
 
     @staticmethod
     def forward(ctx, cond, a, b):
-        ctx.save_for_backward(wrap(cond))  # saved as PyTorch saves it, so backward frees it
+        # cond: the learner's bool tensor, saved as PyTorch saves it (changing it in place makes backward fail;
+        # backward frees it), or an array from a backward formula
+        ctx.save_for_backward(cond if is_tensor(cond) else wrap(cond))
+        cond = cond._data if is_tensor(cond) else cond
         if _is_plus_zero(b) and a._data.dtype == b._data.dtype:  # where(mask, g, 0): a masked gradient, fast
             return keep_where(cond, a._data)
         if _is_plus_zero(a) and a._data.dtype == b._data.dtype:
@@ -812,7 +817,9 @@ class Where(Function):
         db = Where.apply(cond, zero, g) if ctx.needs_input_grad[2] else None
         return None, da, db
 
-    jvp = auto_linear  # forward mode: where(cond, ta, tb), the op itself on the tangents
+    @staticmethod
+    def jvp(ctx, _, ta, tb):
+        return Where.apply(ctx.inputs[0], ta, tb)  # forward mode: the op itself on the tangents (cond is constant)
 
 
 class Lerp(Function):
@@ -950,47 +957,30 @@ def floor_divide_values(x, y):
         return np.floor_divide(x, y)
 
 
-class FloorDivide(Function):
-    """a // b: PyTorch has no derivative for it (its node is NotImplemented, whose backward raises)"""
-    node_name = "torch::autograd::NotImplemented"  # class NotImplemented, name() with the C++ namespace
+class FloorDivide(NotDifferentiable):
+    """a // b: PyTorch has no derivative for it"""
+    aten_op = "floor_divide"
 
     @staticmethod
     def forward(ctx, a, b):
         return floor_divide_values(a._data, b if _is_number(b) else b._data)
 
-    @staticmethod
-    def backward(ctx, *grads):
-        raise RuntimeError("derivative for aten::floor_divide is not implemented")
-
-    @staticmethod
-    def jvp(ctx, *tangents):
-        raise NotImplementedError(msg.no_forward_ad("aten::floor_divide"))
-
 
 class RFloorDivide(FloorDivide):
     """s // a for a number s"""
-    node_name = "torch::autograd::NotImplemented"  # declared again: else it would be named like a custom Function
 
     @staticmethod
     def forward(ctx, a, s):
         return floor_divide_values(np.asarray(s, dtype=a._data.dtype), a._data)
 
 
-class RRemainder(FloorDivide):
+class RRemainder(NotDifferentiable):
     """s % a for a number s: no derivative in PyTorch either"""
-    node_name = "torch::autograd::NotImplemented"
+    aten_op = "remainder"
 
     @staticmethod
     def forward(ctx, a, s):
         return remainder_values(np.asarray(s, dtype=a._data.dtype), a._data)
-
-    @staticmethod
-    def backward(ctx, *grads):
-        raise RuntimeError("derivative for aten::remainder is not implemented")
-
-    @staticmethod
-    def jvp(ctx, *tangents):
-        raise NotImplementedError(msg.no_forward_ad("aten::remainder"))
 
 
 class Sign(Function):
@@ -1034,3 +1024,53 @@ def _rounding(fn, name, x):
     if x.dtype.kind == "b":
         raise NotImplementedError(f'"{name}_vml_cpu" not implemented for \'Bool\'')
     return fn(x) if x.dtype.kind == "f" else x.copy()
+
+
+class ClampMin(Clamp):
+    """clamp_min(a, lo) for a number lo:  da = g where a >= lo, +0 elsewhere"""
+    node_name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    """clamp_max(a, hi) for a number hi:  da = g where a <= hi, +0 elsewhere"""
+    node_name = "ClampMaxBackward0"
+
+
+class ClampMinTensor(ClampTensor):
+    """clamp_min(a, lo) for a tensor lo:  da = g where a >= lo,  dlo = g where a < lo"""
+    node_name = "ClampMinBackward1"
+
+
+class ClampMaxTensor(ClampTensor):
+    """clamp_max(a, hi) for a tensor hi:  da = g where a <= hi,  dhi = g where a > hi"""
+    node_name = "ClampMaxBackward1"
+
+
+class LogAddExp(Function):
+    """log(exp(a) + exp(b)), computed from the larger of the two as PyTorch does, so that it never overflows:
+    da = g / (1 + exp(b - a)),  db = g / (1 + exp(a - b))"""
+    node_name = "LogaddexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = a._data, b._data
+        floating = x.dtype if x.dtype.kind == "f" else y.dtype  # (a bool operand is not promoted beforehand)
+        if floating.kind != "f":
+            integer = a if x.dtype.kind != "b" else b
+            raise NotImplementedError(f'"logaddexp_cpu" not implemented for \'{integer.dtype._short}\'')
+        ctx.save_for_backward(a, b)
+        wide = np.float32 if floating == np.float16 else floating  # half is computed in float32, as PyTorch
+        x, y = x.astype(wide, copy=False), y.astype(wide, copy=False)
+        with np.errstate(invalid="ignore"):  # inf - inf: the case handled below
+            out = np.maximum(x, y) + np.log1p(np.exp(-np.abs(x - y)))
+        both_infinite = np.isinf(x) & (x == y)  # inf with inf (or -inf with -inf) is that infinity
+        return np.where(both_infinite, x, out).astype(floating, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da = g / (1 + (b - a).exp()) if ctx.needs_input_grad[0] else None
+        db = g / (1 + (a - b).exp()) if ctx.needs_input_grad[1] else None
+        return da, db
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent

@@ -164,13 +164,17 @@ class Squeeze(Function):
     def forward(ctx, a, dim=None):
         ctx.shape = a.shape
         if dim is None:
+            ctx.squeezed = [d for d, size in enumerate(a.shape) if size == 1]
             return np.squeeze(a._data)
         dims = tuple(d % max(a.ndim, 1) for d in ((dim,) if isinstance(dim, int) else dim))
-        return np.squeeze(a._data, axis=tuple(d for d in dims if a.ndim and a.shape[d] == 1))
+        ctx.squeezed = sorted({d for d in dims if a.ndim and a.shape[d] == 1})
+        return np.squeeze(a._data, axis=tuple(ctx.squeezed))
 
     @staticmethod
     def backward(ctx, g):
-        return g.reshape(ctx.shape), None
+        for d in ctx.squeezed:  # as PyTorch's unsqueeze_to: g itself when no dim was squeezed
+            g = g.unsqueeze(d)
+        return g, None
 
     @staticmethod
     def jvp(ctx, t, *_):
@@ -179,6 +183,11 @@ class Squeeze(Function):
 
 class SqueezeDim(Squeeze):
     node_name = "SqueezeBackward1"
+
+
+class SqueezeDims(Squeeze):
+    """squeeze with a tuple of dims"""
+    node_name = "SqueezeBackward2"
 
 
 class Unsqueeze(Function):
@@ -339,6 +348,7 @@ class Unbind(Function):
 class MaskedFill(Function):
     """a with `value` where the mask holds:  da = g with 0 where the mask holds"""
     node_name = "MaskedFillBackward0"
+    constant_inputs = (1,)  # the mask: saved, but no edge (as PyTorch)
 
     @staticmethod
     def forward(ctx, a, mask, value):
@@ -346,7 +356,8 @@ class MaskedFill(Function):
         # an array from a backward formula
         mask = wrap(mask) if isinstance(mask, np.ndarray) else mask
         ctx.save_for_backward(mask)  # freed after backward, as PyTorch's
-        return np.where(mask._data, np.asarray(value, dtype=a._data.dtype), a._data)
+        out = np.where(mask._data, np.asarray(value, dtype=a._data.dtype), a._data)
+        return out if out.flags.c_contiguous else np.ascontiguousarray(out)  # PyTorch's result is contiguous
 
     @staticmethod
     def backward(ctx, g):
@@ -624,3 +635,60 @@ def applied_ops(key, shape):
             applied.append(Select)
             dim += 1
     return applied
+
+
+class DiagEmbed(Function):
+    """diag(v, k) of a vector: a square matrix with v on its k-th diagonal, zeros elsewhere (PyTorch's
+    diag_embed):  dv = the k-th diagonal of g"""
+    node_name = "DiagEmbedBackward0"
+
+    @staticmethod
+    def forward(ctx, v, offset):
+        ctx.offset = offset
+        return np.diag(v._data, offset)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Diagonal.apply(g, ctx.offset), None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
+
+class Diagonal(Function):
+    """the k-th diagonal of a matrix:  da = zeros with g on that diagonal"""
+    node_name = "DiagonalBackward0"
+
+    @staticmethod
+    def forward(ctx, a, offset):
+        ctx.shape, ctx.offset = a._data.shape, offset
+        return np.diagonal(a._data, offset).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return DiagonalBackward.apply(g, ctx.shape, ctx.offset), None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
+
+
+class DiagonalCopy(Diagonal):
+    """diag(m, k) of a matrix: its k-th diagonal as a new tensor (PyTorch runs diagonal_copy, hence the name)"""
+    node_name = "DiagonalBackward0_copy"
+
+
+class DiagonalBackward(Function):
+    """zeros(shape) with g on the k-th diagonal (the backward of Diagonal, an op of its own):  dg = that diagonal"""
+    node_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, offset):
+        ctx.offset = offset
+        out = np.zeros(shape, dtype=g._data.dtype)
+        rows = np.arange(g._data.shape[0])
+        out[rows + max(-offset, 0), rows + max(offset, 0)] = g._data
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Diagonal.apply(gg, ctx.offset), None, None
+
+    jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
