@@ -193,6 +193,11 @@ class _Namer:
         for t, name in self.by_tensor:
             if t is tensor:
                 return name
+        if tensor.grad_fn is not None:  # a saved output comes back as a new tensor object: the same output of
+            edge = get_gradient_edge(tensor)  # the same node is the tensor the learner named (exp's saved y)
+            for t, name in self.by_tensor:
+                if t.grad_fn is tensor.grad_fn and get_gradient_edge(t) == edge:
+                    return name
         return ""
 
     def _results(self, node):

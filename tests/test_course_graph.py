@@ -91,6 +91,14 @@ def test_saved_tensors_are_separate_nodes_per_saved_value():
     assert all(g.outgoing(n.id, "saved") for n in saved)
 
 
+def test_a_saved_output_is_named_after_the_output_tensor():
+    x = minigrad.tensor(1.0, requires_grad=True)
+    y = x.exp()  # exp saves its output: it comes back from the node as a new tensor object
+    z = y * x
+    saved_by_exp = [n for n in cg.trace(z, saved=True).nodes if n.id == "saved0_0"]
+    assert [n.name for n in saved_by_exp] == ["y"]
+
+
 def test_values_and_grads_come_from_the_tensors_and_forward_record():
     w = minigrad.tensor(1.0, requires_grad=True)
     with record_forward() as forward:

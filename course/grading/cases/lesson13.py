@@ -137,20 +137,9 @@ def _confusion_args(predictions, labels, num_classes):
     return torch.tensor(predictions, dtype=torch.int64), torch.tensor(labels, dtype=torch.int64), num_classes
 
 
-CONFUSION_ERRORS = (
-    ("setting an array element with a sequence",
-     "index the matrix with Python ints: loop over zip(labels.tolist(), predictions.tolist())."),
-    ("has no attribute 'bincount'", "minigrad has no bincount: count in a loop over labels.tolist() and "
-                                    "predictions.tolist(), or with numpy's np.add.at as the lesson does."),
-    ("has no attribute 'index_put_'", "minigrad has no index_put_: count in a loop over labels.tolist() and "
-                                      "predictions.tolist(), or with numpy's np.add.at as the lesson does."),
-)
-
-
 @exercise("13.3", returns="a (num_classes, num_classes) int64 tensor",
           hint="start from torch.zeros((num_classes, num_classes), dtype=torch.int64) and add 1 at [true, predicted] "
-               "for every example.",
-          error_hints=CONFUSION_ERRORS)
+               "for every example.")
 def confusion_matrix():
     for label, predictions, labels, num_classes in _confusion_cases():
         expected = _confusion_reference(predictions, labels, num_classes)
@@ -162,7 +151,7 @@ def confusion_matrix():
                                                 "matrix[label, prediction]."),
                     (torch.tensor(once), "matrix[labels, predictions] += 1 counts a repeated (label, prediction) "
                                          "pair only once (the indexed assignment does not add up duplicates): "
-                                         "add one example at a time.")]
+                                         "add one example at a time, or use index_put_(..., accumulate=True).")]
         yield Case(label, args, "Tensor", "type(matrix)", _type_name,
                    hint="return a tensor: torch.tensor(...) or torch.zeros(...), not a numpy array or a list.")
         yield Case(label, args, (num_classes, num_classes), "matrix.shape", lambda m: tuple(m.shape),
