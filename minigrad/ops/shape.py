@@ -156,7 +156,7 @@ class Permute(Function):
 
 
 class Squeeze(Function):
-    """drop dims of size 1 (all, or the given ones):  da = g reshaped back"""
+    """drop dims of size 1 (all, or the given ones):  da = g with those dims put back (unsqueeze)"""
     node_name = "SqueezeBackward0"
     is_view = True
 
