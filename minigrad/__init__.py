@@ -74,7 +74,7 @@ def _method(name):
     return function
 
 
-for _name in ("add sub mul div pow neg exp log sin cos tanh sigmoid relu abs sqrt rsqrt reciprocal sign square "
+for _name in ("add sub mul div pow neg exp log sin cos tanh sigmoid relu abs sqrt rsqrt reciprocal sign sgn square "
               "clamp clip sum mean max min amax amin argmax argmin norm var std softmax log_softmax logsumexp "
               "reshape flatten transpose t permute squeeze unsqueeze mm mv dot bmm allclose equal narrow select "
               "split chunk unbind masked_fill detach clone tan log1p floor round prod cumsum repeat isnan isinf "

@@ -449,10 +449,13 @@ class Tensor(TensorMath):
 
     # ---- indexing ----
     def __getitem__(self, key):
+        index_tensors = _index_tensors(key)
         key = _index_key(key)
         try:
             op = sh.index_op(key, self._data.shape)
-            return op.apply(self, key if op is sh.Index else _keep_view(key))
+            if op is sh.Index:
+                return op.apply(self, key, index_tensors)
+            return op.apply(self, _keep_view(key))
         except IndexError as error:
             raise IndexError(_index_message(error, key, self._data.ndim)) from None
 
@@ -719,15 +722,12 @@ def _index_put_key(name, indices, values, target):
 
 
 def _check_partial_overlap(out, arg):
-    """PyTorch's refusal to write in place into memory an operand partly shares (x[1:] += x[:-1]); writing into
-    exactly the operand's memory (x += x) is fine. As in PyTorch, only dense arrays are compared."""
+    """PyTorch's refusal to write in place into memory an operand partly shares (x[1:] += x[:-1], x += x.t());
+    writing into exactly the operand's memory (x += x) is fine. As in PyTorch, only dense arrays are compared."""
     if arg is out or arg.size == 0 or out.size == 0 or not np.may_share_memory(out, arg):
         return
     dense = [a.flags.c_contiguous or a.flags.f_contiguous for a in (out, arg)]
-    if not all(dense):
-        return
-    start_out, start_arg = (a.__array_interface__["data"][0] for a in (out, arg))
-    if (start_out, out.nbytes) != (start_arg, arg.nbytes):
+    if all(dense) and not _same_layout(out, arg):
         raise RuntimeError(msg.PARTIAL_OVERLAP)
 
 
@@ -774,17 +774,25 @@ def _check_copy_overlap(out, src):
     the same layout (x.copy_(x.detach())) may be copied onto itself."""
     if out.size == 0 or src.size == 0 or not np.may_share_memory(out, src):
         return
-    if not all(a.flags.c_contiguous or a.flags.f_contiguous for a in (out, src)):
-        return
-    same = (out.__array_interface__["data"][0] == src.__array_interface__["data"][0] and out.shape == src.shape
-            and all(a == b or n == 1 for a, b, n in zip(out.strides, src.strides, out.shape)))  # (size-1 dims:
-    # any stride)
-    if not same:
+    if all(a.flags.c_contiguous or a.flags.f_contiguous for a in (out, src)) and not _same_layout(out, src):
         raise RuntimeError(msg.PARTIAL_OVERLAP)
+
+
+def _same_layout(a, b):
+    """PyTorch's "full overlap": the same first element, shape and strides (x.t() over x is a partial one). A dim
+    of size 1 that numpy gave a stride of 0 (an axis inserted with None) has another stride in PyTorch: any."""
+    return (a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and a.shape == b.shape
+            and all(sa == sb or (n == 1 and 0 in (sa, sb)) for sa, sb, n in zip(a.strides, b.strides, a.shape)))
 
 
 def _c_name(d):
     return {"float64": "double", "float32": "float", "int64": "long"}.get(d.name, d.name)
+
+
+def _index_tensors(key):
+    """The tensors among an index's parts that become index arrays (not a 0-d integer one, which selects)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return tuple(p for p in parts if isinstance(p, Tensor) and not (p._data.ndim == 0 and p._data.dtype.kind in "iu"))
 
 
 def _index_key(key):

@@ -155,8 +155,13 @@ class TensorMath:
     def mul(self, other):
         return self * other
 
-    def div(self, other):
-        return self / other
+    def div(self, other, *, rounding_mode=None):
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"'{rounding_mode}'")
+        return _binary(pw.DivRounding, self, other, extra=(rounding_mode,))
 
     def pow(self, exponent):
         return self ** exponent
@@ -214,6 +219,9 @@ class TensorMath:
 
     def sign(self):
         return pw.Sign.apply(self)
+
+    def sgn(self):
+        return pw.Sgn.apply(self)
 
     def clamp(self, min=None, max=None):  # noqa: A002
         if min is None and max is None:

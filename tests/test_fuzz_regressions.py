@@ -130,3 +130,104 @@ def test_a_single_value_filled_through_a_mask_may_write_into_the_masks_memory():
     assert repr(flags) == "tensor([False, False])"
     with raises(RuntimeError, OVERLAP):
         flags[flags] = torch.tensor([True, False])
+
+
+def test_the_remainders_gradient_for_its_divisor_is_recorded_under_create_graph():
+    divisor = leaf(3.0)
+    (g,) = torch.autograd.grad((torch.tensor(1.03) % divisor).sum(), [divisor], create_graph=True)
+    assert repr(g) == "tensor(-0., grad_fn=<MulBackward0>)"
+    assert [n.name() if n else None for n, _ in g.grad_fn.next_functions] == [None, "DivBackward2"]
+
+
+@pytest.mark.parametrize("mode, expected", [("floor", "tensor([-2.,  1.], grad_fn=<DivBackward2>)"),
+                                            ("trunc", "tensor([-1.,  1.], grad_fn=<DivBackward2>)")])
+def test_div_with_a_rounding_mode_is_a_step_function(mode, expected):
+    x = leaf([-3.5, 2.5])
+    y = torch.div(x, 2, rounding_mode=mode)
+    assert repr(y) == expected
+    y.sum().backward()
+    assert repr(x.grad) == "tensor([0., 0.])"
+    assert repr(torch.tensor([-7, 7]).div(2, rounding_mode="trunc")) == "tensor([-3,  3])"
+    with raises(RuntimeError, "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'up'"):
+        x.div(2, rounding_mode="up")
+
+
+@pytest.mark.parametrize("softmax", ["softmax", "log_softmax"])
+def test_softmax_backward_keeps_the_sign_of_a_sum_of_negative_zeros_as_pytorch(softmax):
+    x = torch.zeros(1, 3, requires_grad=True)
+    getattr(torch, softmax)(x, dim=-1).backward(torch.full((1, 3), -0.0))
+    assert repr(x.grad) == "tensor([[0., 0., 0.]])"  # -0. - (-0.): PyTorch's kernel sums from the first element
+
+
+def test_a_number_to_a_tensor_power_saves_the_exponent():
+    t = leaf([1.0, 2.0])
+    x = t * 1
+    y = 2 ** x
+    x.add_(1)
+    with raises(RuntimeError, "one of the variables needed for gradient computation has been modified by an "
+                "inplace operation: [torch.FloatTensor [2]], which is output 0 of Add, is at version 1; expected "
+                "version 0 instead. " + HINT):
+        y.sum().backward()
+
+
+def test_a_retained_gradient_is_recorded_under_create_graph():
+    x = leaf([[-1.87, 1.0]])
+    h = x.squeeze(-2)
+    h.retain_grad()
+    torch.autograd.grad(h.norm(1), [x], create_graph=True)
+    assert repr(h.grad) == "tensor([-1.,  1.], grad_fn=<CloneBackward0>)"
+    torch.autograd.grad(h.norm(1), [x], create_graph=True)
+    assert repr(h.grad) == "tensor([-2.,  2.], grad_fn=<AddBackward0>)"
+
+
+@pytest.mark.parametrize("write", [
+    lambda x: x.add_(x.t()),  # the same memory, laid out differently
+    lambda x: x.view(1, 4).add_(x.view(4)),
+    lambda x: x.copy_(x.t()),
+])
+def test_an_operand_over_the_same_memory_with_other_strides_is_a_partial_overlap(write):
+    with raises(RuntimeError, OVERLAP):
+        write(torch.rand(2, 2))
+
+
+def test_a_size_one_view_with_another_stride_is_a_partial_overlap():
+    flags = torch.tensor([False])
+    with raises(RuntimeError, OVERLAP):
+        flags[-2:, None][-2:2:2, 0] = flags
+    x = torch.rand(4)
+    x[None].copy_(x.view(1, 4))  # numpy's stride 0 for an inserted axis: the same layout as PyTorch's view
+
+
+def test_cumsum_over_a_dim_of_one_passes_the_gradient_on_as_it_is():
+    x = leaf(-3.0)
+    (g,) = torch.autograd.grad(torch.nn.functional.l1_loss(x.cumsum(0), torch.tensor(2.42)), x, create_graph=True)
+    assert g.grad_fn.name() == "MulBackward0"  # no FlipBackward0: nothing to add up
+    column = torch.ones(3, 1, requires_grad=True)
+    (g,) = torch.autograd.grad(column.cumsum(1).sum(), column, create_graph=True)
+    assert repr(g) == "tensor([[1.],\n        [1.],\n        [1.]])"
+
+
+def test_an_index_tensor_changed_after_indexing_makes_backward_fail():
+    x = leaf([1.0, 2.0])
+    index = torch.tensor([1, 0])
+    y = x[index]
+    index.zero_()
+    with raises(RuntimeError, "one of the variables needed for gradient computation has been modified by an "
+                "inplace operation: [torch.LongTensor [2]] is at version 1; expected version 0 instead. " + HINT):
+        y.sum().backward()
+
+
+def test_bce_with_logits_backward_follows_pytorchs_order_of_operations():
+    z = leaf([[-0.5, 0.94, -1.5]])
+    y = torch.tensor([[0.2, 0.7, 1.0]])
+    (g,) = torch.autograd.grad(torch.nn.functional.binary_cross_entropy_with_logits(
+        z, y, pos_weight=torch.tensor([2.0, 1.0, 0.5])), z, create_graph=True)
+    assert g.grad_fn.name() == "DivBackward1"  # divided by the number of elements last
+    assert g.tolist() == [[0.017682930454611778, 0.006366550922393799, -0.1362624168395996]]  # bit for bit
+
+
+def test_abs_backward_multiplies_by_sgn():
+    x = leaf([2.0, -1.0, 0.0])
+    (g,) = torch.autograd.grad(x.abs().sum(), x, create_graph=True)
+    assert [n.name() if n else None for n, _ in g.grad_fn.next_functions] == [None, "SgnBackward0"]
+    assert repr(torch.sgn(x)) == "tensor([ 1., -1.,  0.], grad_fn=<SgnBackward0>)"

@@ -205,7 +205,7 @@ def _tensor_prehooks(node, grads):
         for nr, ref in node._retained.items():
             tensor = ref()
             if tensor is not None and grads[nr] is not None:
-                accumulate_retained(tensor, grads[nr])
+                accumulate_retained(tensor, grads[nr], state.grad_enabled)  # (on: create_graph)
     return grads
 
 
@@ -337,8 +337,12 @@ def _observed_accumulate(node, grad, create_graph):
         observe(node, grad, before, snapshot(node.variable._grad))
 
 
-def accumulate_retained(tensor, grad):
-    """retain_grad(): a non-leaf's .grad, a copy (its gradient also flows on through the graph)."""
+def accumulate_retained(tensor, grad, create_graph):
+    """retain_grad(): a non-leaf's .grad, a copy (its gradient also flows on through the graph). With create_graph
+    the copy and the sum are recorded, as PyTorch's (CloneBackward0, AddBackward0)."""
     current = tensor._grad
-    tensor._grad = grad._copy_detached() if current is None else current + grad.detach()
+    if create_graph:
+        tensor._grad = grad.clone() if current is None else current + grad
+    else:
+        tensor._grad = grad._copy_detached() if current is None else current + grad.detach()
 

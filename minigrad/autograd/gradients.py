@@ -66,7 +66,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs:  # a non-leaf listed in inputs gets its gradient in .grad, as PyTorch does
         for t in inputs:
             if t.grad_fn is not None and captured.get(t._edge()) is not None:
-                accumulate_retained(t, captured[t._edge()])
+                accumulate_retained(t, captured[t._edge()], create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

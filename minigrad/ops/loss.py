@@ -7,7 +7,7 @@ Backward formulas are Tensor expressions, so create_graph=True differentiates th
 import numpy as np
 
 from ..autograd.function import Function, auto_element_wise, is_tensor, wrap
-from .pointwise import masked
+from .pointwise import DivScalar, masked
 
 BCE_LOG_FLOOR = -100.0  # PyTorch clamps log(x) and log(1-x) here so that x = 0 or 1 gives a finite loss
 BCE_GRAD_EPSILON = 1e-12  # and keeps x(1-x) away from 0 in the gradient
@@ -40,6 +40,19 @@ def _scale(ctx, n):
     if ctx.reduction != "mean":
         return 1.0
     return 1.0 / n if n else float("nan")  # an empty mean: its gradient is empty anyway
+
+
+def _weighted_mean(ctx, grad, n):
+    """The last steps of PyTorch's loss backward formulas: times the weight, then divided by n for a mean (so
+    that a gradient computed with create_graph ends in DivBackward1)."""
+    if ctx.weight is not None:
+        grad = grad * ctx.weight
+    return DivScalar.apply(grad, n) if ctx.reduction == "mean" else grad
+
+
+def _log_sigmoid(v):
+    """log sigmoid(v) = min(v, 0) - log1p(exp(-|v|)), as PyTorch's kernel computes it"""
+    return v.clamp(max=0) - (-v.abs()).exp().log1p()
 
 
 class MseLoss(Function):
@@ -134,16 +147,20 @@ class BinaryCrossEntropyWithLogits(Function):
     @staticmethod
     def backward(ctx, g):
         z, y = ctx.saved_tensors
-        scale = g * _scale(ctx, z.numel()) if ctx.weight is None else g * _scale(ctx, z.numel()) * ctx.weight
         pos_weight = ctx.pos_weight
         if pos_weight is None:
-            grad_z = scale * (z.sigmoid() - y)
-        else:
-            grad_z = scale * (((pos_weight - 1) * y + 1) * z.sigmoid() - pos_weight * y)
+            grad_z = z.sigmoid() - y
+        else:  # PyTorch's order: (t + 1 - y) sigmoid(z) - t with t = pos_weight y
+            t = y * pos_weight
+            grad_z = (t + 1 - y) * z.sigmoid() - t
+        grad_z = _weighted_mean(ctx, grad_z * g, z.numel())
         grad_y = None
         if ctx.needs_input_grad[1]:
-            log_sigmoid = z.clamp(max=0) - (1 + (-z.abs()).exp()).log()
-            grad_y = scale * (-z if pos_weight is None else -z - (pos_weight - 1) * log_sigmoid)
+            if pos_weight is None:
+                grad_y = -z * g
+            else:  # PyTorch's: log_sigmoid(-z) - log_sigmoid(z) pos_weight
+                grad_y = (_log_sigmoid(-z) - _log_sigmoid(z) * pos_weight) * g
+            grad_y = _weighted_mean(ctx, grad_y, z.numel())
         return grad_z, grad_y, None, None, None
 
     jvp = loss_jvp

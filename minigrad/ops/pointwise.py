@@ -363,7 +363,7 @@ class PowScalar(Function):
             out = integer_power(np.asarray(s, dtype=a._data.dtype), a._data)
         else:
             out = np.asarray(s, dtype=a._data.dtype) ** a._data
-        ctx.save_for_backward(a if s == 0 else None, out)
+        ctx.save_for_backward(a, out)  # the exponent too, as PyTorch (its version is checked)
         return out
 
     @staticmethod
@@ -597,7 +597,7 @@ class ThresholdBackward(Function):
 
 
 class Abs(Function):
-    """|a|:  da = g * sign(a)  (0 at a = 0)"""
+    """|a|:  da = g * sgn(a), the sign (0 at a = 0)"""
     node_name = "AbsBackward0"
 
     @staticmethod
@@ -610,7 +610,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return g * a.sign()
+        return g * a.sgn()
 
     jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
@@ -905,7 +905,7 @@ class Remainder(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        db = -g * wrap(floor_divide_values(a._data, b._data)) if ctx.needs_input_grad[1] else None
+        db = -g * DivRounding.apply(a, b, "floor") if ctx.needs_input_grad[1] else None  # (recorded: create_graph)
         return g if ctx.needs_input_grad[0] else None, db
 
     jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
@@ -974,6 +974,38 @@ class RFloorDivide(FloorDivide):
         return floor_divide_values(np.asarray(s, dtype=a._data.dtype), a._data)
 
 
+class DivRounding(Function):
+    """a / b rounded towards zero ("trunc") or down ("floor"): a step function, so da = db = 0"""
+    node_name = "DivBackward2"
+    number_inputs = True  # a number b is an input without gradient, as PyTorch lists it
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode):
+        ctx.number_divisor = _is_number(b)
+        y = b if ctx.number_divisor else b._data
+        if rounding_mode == "floor":
+            return floor_divide_values(a._data, y)
+        return truncated_division_values(a._data, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        zeros = _zeros_like(g)  # (PyTorch: grad.zeros_like() for both)
+        return zeros, (None if ctx.number_divisor else zeros), None
+
+    jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
+
+def truncated_division_values(x, y):
+    y = y if isinstance(y, np.ndarray) else np.asarray(y, dtype=x.dtype)
+    if x.dtype.kind in "iub" and y.dtype.kind in "iub":
+        if (y == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+        quotient = np.floor_divide(x, y)
+        return quotient + ((quotient < 0) & (quotient * y != x))  # towards zero, as C's integer division
+    with np.errstate(all="ignore"):
+        return np.trunc(x / y)
+
+
 class RRemainder(NotDifferentiable):
     """s % a for a number s: no derivative in PyTorch either"""
     aten_op = "remainder"
@@ -999,6 +1031,11 @@ class Sign(Function):
         return _zeros_like(g)
 
     jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
+
+class Sgn(Sign):
+    """sgn(a), the sign of a real number (PyTorch's backward formulas for abs and norm use it): gradient 0"""
+    node_name = "SgnBackward0"
 
 
 class Floor(Sign):

@@ -171,6 +171,8 @@ class Cumsum(Function):
 
     @staticmethod
     def backward(ctx, g):
+        if g.numel() <= 1 or g.shape[ctx.dim] == 1:  # nothing to add up: the gradient itself, as PyTorch
+            return g, None
         return ReverseCumsum.apply(g, ctx.dim), None
 
     jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
@@ -381,17 +383,17 @@ class Norm(Function):
         if p == 0:
             return wrap(np.zeros(a.shape, a._data.dtype)), None, None, None
         if p == 1:
-            return a.sign() * g, None, None, None
+            return a.sgn() * g, None, None, None
         if p == 2:
             return g * masked(~zero_norm, a / norm), None, None, None
         if p == float("inf"):
             hit = (a.abs() == norm)._data | np.isnan(a._data)
             count = wrap(np.add.reduce(hit, axis=_axis(ctx.dims, a.ndim), keepdims=True).astype(g._data.dtype))
-            return a.sign() * ((g / count) * wrap(hit.astype(g._data.dtype))), None, None, None
+            return a.sgn() * ((g / count) * wrap(hit.astype(g._data.dtype))), None, None, None
         if p < 1:
-            scaled = a.sign() * masked(a._data != 0, a.abs() ** (p - 1))
+            scaled = a.sgn() * masked(a._data != 0, a.abs() ** (p - 1))
             return scaled * g * norm ** (1 - p), None, None, None
-        scaled = a.sign() * a.abs() ** (p - 1) if p < 2 else a * a.abs() ** (p - 2)
+        scaled = a.sgn() * a.abs() ** (p - 1) if p < 2 else a * a.abs() ** (p - 2)
         return scaled * masked(~zero_norm, g / norm ** (p - 1)), None, None, None
 
     jvp = reduction_jvp
@@ -484,6 +486,12 @@ def _stable_softmax(x, axis):
     return e / np.add.reduce(e, axis=axis, keepdims=True)
 
 
+def _kernel_sum(x, dim):
+    """The sum over dim inside PyTorch's softmax backward kernels, which start from the first element: a sum of
+    -0.s stays -0. (an identity of -0. gives exactly that; numpy's +0. would not)"""
+    return np.add.reduce(x, axis=dim, keepdims=True, initial=-0.0)
+
+
 class Softmax(Function):
     """s = exp(a) / sum exp(a):  da = s * (g - sum(g * s))"""
     node_name = "SoftmaxBackward0"
@@ -518,7 +526,7 @@ class SoftmaxBackwardData(Function):
         ctx.save_for_backward(g, s)
         ctx.dim = dim
         gs = g._data * s._data
-        return s._data * (g._data - np.add.reduce(gs, axis=dim, keepdims=True)) if s.ndim else gs - gs
+        return s._data * (g._data - _kernel_sum(gs, dim)) if s.ndim else gs - gs
 
     @staticmethod
     def backward(ctx, gg):
@@ -578,7 +586,7 @@ class LogSoftmaxBackwardData(Function):
     def forward(ctx, g, out, dim):
         ctx.save_for_backward(g, out)
         ctx.dim = dim
-        total = np.add.reduce(g._data, axis=dim, keepdims=True) if out.ndim else g._data
+        total = _kernel_sum(g._data, dim) if out.ndim else g._data
         return g._data - np.exp(out._data) * total
 
     @staticmethod

@@ -434,10 +434,11 @@ class Index(Function):
     node_name = "IndexBackward0"
 
     @staticmethod
-    def forward(ctx, a, key):
+    def forward(ctx, a, key, index_tensors=()):
         ctx.shape, ctx.key = a._data.shape, key
-        if ctx.needs_input_grad[0]:  # PyTorch saves the index tensors, so a second backward fails
-            ctx.save_for_backward(*(wrap(p) for p in _parts(key) if isinstance(p, np.ndarray)))
+        if ctx.needs_input_grad[0]:  # PyTorch saves the index tensors: a second backward fails, and so does one
+            # after an index tensor was changed in place (lists in the key became arrays nobody else holds)
+            ctx.save_for_backward(*(index_tensors or [wrap(p) for p in _parts(key) if isinstance(p, np.ndarray)]))
         # numpy may lay the new array out transposed (x[:, [2, 0, 1]]); PyTorch's is always contiguous, and a
         # later .view() relies on that
         out = np.asarray(a._data[key])
@@ -445,8 +446,8 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, g):
-        _ = ctx.saved_tensors  # fails once backward has freed them
-        return IndexPutImpl.apply(g, ctx.key, ctx.shape), None
+        _ = ctx.saved_tensors  # fails once backward has freed them, or an index tensor was changed
+        return IndexPutImpl.apply(g, ctx.key, ctx.shape), None, None
 
     jvp = auto_linear  # forward mode: a linear op, so the op itself on the tangent
 
