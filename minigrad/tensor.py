@@ -470,6 +470,9 @@ class Tensor(TensorMath):
             raise
         if self._data.ndim == 0 and isinstance(key, (slice, int)) and not isinstance(key, bool):
             raise IndexError(_index_message(None, key, 0))
+        if self._data.ndim == 0 and isinstance(key, tuple) and any(
+                isinstance(p, (slice, int)) and not isinstance(p, bool) for p in key):
+            raise IndexError("too many indices for tensor of dimension 0")
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
         try:
             if sh.is_advanced(key):

@@ -642,6 +642,8 @@ def _bitwise(name, logical, bitwise, a, b):
         raise NotImplementedError(f'"{name}_cpu" not implemented for \'{short}\'')
     both_bool = a._data.dtype.kind == "b" and (isinstance(b, bool) or isinstance(b, TensorMath) and
                                                 b._data.dtype.kind == "b")
+    if not both_bool and isinstance(b, TensorMath) and a._data.dtype != b._data.dtype:
+        a, b = _promote(a, b, False)  # PyTorch's promotion: a 0-d tensor does not widen one with dimensions
     return _compare(logical if both_bool else bitwise, a, b)
 
 
@@ -703,7 +705,8 @@ def _check_expand(t, shape):
     offset = len(shape) - t.ndim
     if t.ndim == 0 and any(size < 0 for size in shape):
         raise RuntimeError("numel: integer multiplication overflow")  # PyTorch multiplies the sizes first here
-    for i, size in enumerate(shape):
+    for i in reversed(range(len(shape))):  # PyTorch checks from the last dim
+        size = shape[i]
         if i < offset:
             if size < 0:
                 raise RuntimeError(f"The expanded size of the tensor ({size}) isn't allowed in a leading, non-existing "

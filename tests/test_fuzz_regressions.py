@@ -231,3 +231,99 @@ def test_abs_backward_multiplies_by_sgn():
     (g,) = torch.autograd.grad(x.abs().sum(), x, create_graph=True)
     assert [n.name() if n else None for n, _ in g.grad_fn.next_functions] == [None, "SgnBackward0"]
     assert repr(torch.sgn(x)) == "tensor([ 1., -1.,  0.], grad_fn=<SgnBackward0>)"
+
+
+def test_add_and_sub_with_alpha_multiply_the_gradient_by_a_number():
+    x, y = leaf(0.25), leaf(2.0)
+    (g,) = torch.autograd.grad(y.sub(x, alpha=2).reciprocal(), x, create_graph=True)
+    assert g.grad_fn.name() == "MulBackward1"
+    assert [n.name() for n, _ in g.grad_fn.next_functions] == ["NegBackward0"]
+
+
+def test_an_integer_output_changed_in_place_is_not_named_as_the_nodes_output():
+    values = torch.tensor([0.05], requires_grad=True).max(dim=0, keepdim=True)
+    values[1][-1:3, None] = 2
+    with raises(RuntimeError, "one of the variables needed for gradient computation has been modified by an "
+                "inplace operation: [torch.LongTensor [1]] is at version 1; expected version 0 instead. " + HINT):
+        values[0].backward()
+
+
+def test_writing_into_a_0d_tensor_through_a_tuple_index_is_too_many_indices():
+    x = torch.tensor(3)
+    with raises(IndexError, "too many indices for tensor of dimension 0"):
+        x[:,] = torch.tensor(0)
+    x[...] = 1
+    assert repr(x) == "tensor(1)"
+
+
+def test_an_empty_write_through_a_view_backpropagates():
+    x0 = torch.tensor([[], []])
+    x1 = torch.tensor([], requires_grad=True)
+    x0[-2:3, 1::2] = x1
+    x0.backward(gradient=torch.tensor([[], []]))
+    assert repr(x1.grad) == "tensor([])"
+
+
+def test_linear_checks_dtypes_first_for_addmm_and_shapes_first_for_matmul():
+    layer = torch.nn.Linear(2, 3)
+    with raises(RuntimeError, "mat1 and mat2 must have the same dtype, but got Double and Float"):
+        layer(torch.zeros(4, 5, dtype=torch.float64))
+    with raises(RuntimeError, "mat1 and mat2 shapes cannot be multiplied (6x1 and 2x3)"):
+        layer(torch.zeros(1, 2, 3, dtype=torch.float64).swapaxes(0, 2))
+
+
+def test_a_float16_std_is_rounded_after_the_square_root():
+    x = torch.tensor([3.0, -10000.0, 2.0, -3.0], dtype=torch.float16)
+    assert repr(x.std()) == "tensor(5000., dtype=torch.float16)"
+    assert repr(x.var()) == "tensor(inf, dtype=torch.float16)"
+
+
+def test_a_lone_slice_that_keeps_its_dim_still_slices_backward():
+    x = leaf([2.0])
+    (g,) = torch.autograd.grad(x[:3].rsqrt().sum(), x, create_graph=True)
+    assert g.grad_fn.name() == "SliceBackwardBackward0"
+    y = leaf([-3.0, 0.75, -0.5])
+    (g,) = torch.autograd.grad(y.narrow(0, 0, 3).sum(), y)
+    g[:] *= 2  # a gradient of its own, not an expanded view of the seed
+    assert repr(g) == "tensor([2., 2., 2.])"
+
+
+def test_bitwise_ops_promote_as_pytorch():
+    assert repr(torch.tensor(1.5).argmax() | torch.tensor([-3], dtype=torch.int32)) == \
+        "tensor([-3], dtype=torch.int32)"
+
+
+def test_a_single_roots_hooks_run_even_when_it_leads_to_no_input():
+    x, unrelated = leaf(2.0), leaf(1.0)
+    y = 1.5 + torch.nn.functional.softplus(x)
+    y.retain_grad()
+    torch.autograd.grad(y, [unrelated], allow_unused=True)
+    assert repr(y.grad) == "tensor(1.)"
+
+
+def test_a_node_without_derivative_fails_before_any_leaf_gets_a_gradient():
+    a, c = leaf([1.0, 2.0]), leaf(0.5)
+    with raises(RuntimeError, "derivative for aten::floor_divide is not implemented"):
+        (a // a + c).sum().backward()
+    assert c.grad is None
+
+
+def test_expand_names_the_last_mismatching_dim_first():
+    with raises(RuntimeError, "The expanded size of the tensor (1) must match the existing size (0) at "
+                "non-singleton dimension 1.  Target sizes: [0, 1].  Tensor sizes: [3, 0]"):
+        torch.zeros(3, 0).expand(0, 1)
+
+
+def test_nll_loss_backward_is_an_op_of_its_own_under_create_graph():
+    x = leaf([[-2.0, -0.25, 1.5], [0.5, -1.65, -0.25]])
+    (g,) = torch.autograd.grad(torch.nn.functional.nll_loss(x, torch.tensor([2, 0])), x, create_graph=True)
+    assert repr(g) == ("tensor([[ 0.0000,  0.0000, -0.5000],\n        [-0.5000,  0.0000,  0.0000]], "
+                       "grad_fn=<NllLossBackwardBackward0>)")
+
+
+def test_a_remainder_by_a_constant_saves_nothing_and_can_backward_twice():
+    x = leaf(-1.0)
+    y = (x % torch.tensor([[0.5], [-2.0]])).sum()
+    y.backward()
+    y.backward()
+    assert repr(x.grad) == "tensor(4.)"

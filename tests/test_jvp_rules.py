@@ -167,6 +167,9 @@ CASES = {
         lambda r: (r.t(4), r.t(4, low=0, high=1), None, 2.0, "sum")],
     loss.NllLoss: [lambda r: (r.t(4, 3), np.array([0, 2, 1, 2]), None, -100, "mean"),
                    lambda r: (r.t(4, 3), np.array([0, 2, 1, 2]), None, 1, "none")],
+    loss.NllLossBackward: [lambda r: (r.t(), r.t(4, 3), np.array([0, 2, 1, 2]), None, -100, "mean"),
+                           lambda r: (r.t(4), r.t(4, 3), np.array([0, 2, 1, 2]), np.array([1.0, 2.0, 0.5]), 1,
+                                      "none")],
     # asked for by lesson authors
     pw.ClampMin: [lambda r: (r.t(2, 3), -0.5, None)],
     pw.ClampMax: [lambda r: (r.t(2, 3), None, 0.6)],

@@ -136,6 +136,8 @@ def _dependencies_towards(roots, target_nodes, capture):
         for child in children[node]:
             if child in keep:
                 deps[child] += 1
+    if len(roots) == 1:  # PyTorch starts at a single root even when it leads to no target: its hooks still run
+        deps.setdefault(roots[0], 0)
     return deps, runs
 
 

@@ -227,7 +227,8 @@ def _version_error(node, t, current, expected):
     if isinstance(t, _OutputSlot):
         data = node._saved_outputs[t.output_nr][0]
         name = node.__dict__.get("_saved_view_nodes", {}).get(t.output_nr) or node.name()
-        whose = f", which is output {t.output_nr} of {op_name(name)},"
+        # an integer output (max's indices) has no gradient, so PyTorch does not count it as the node's
+        whose = f", which is output {t.output_nr} of {op_name(name)}," if data.dtype.kind in "fc" else ""
     else:
         if t._promoted_from is not None:  # the op saw the tensor in another dtype (Tensor._promoted): name it
             t = t._promoted_from

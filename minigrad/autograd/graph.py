@@ -39,8 +39,9 @@ def value_text(values):
 
 
 def creation_index(node):
-    """A node's position in creation order (AccumulateGrad nodes are made when their leaf is first used)."""
-    return node._seq - ACCUMULATE_PRIORITY if isinstance(node, AccumulateGrad) else node._seq
+    """A node's position in creation order (AccumulateGrad nodes are made when their leaf is first used; they and
+    NotImplemented nodes carry a priority on top)."""
+    return node._seq % ACCUMULATE_PRIORITY
 
 
 @dataclass

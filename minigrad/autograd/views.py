@@ -84,7 +84,8 @@ class CopySlices(Node):
         self.places = positions_in_base(view)
         # elements of the view that share memory (an expanded view written by index_put_): PyTorch cannot copy the
         # gradient into such a view, and says so when backward gets here
-        self.overlapping = any(stride == 0 and n > 1 for stride, n in zip(view._data.strides, view._data.shape))
+        self.overlapping = view._data.size > 0 and any(  # (numpy gives an empty array zero strides)
+            stride == 0 and n > 1 for stride, n in zip(view._data.strides, view._data.shape))
         # fn's first input was the view: its gradient goes to the base instead, so that edge becomes the base's
         self.next_functions = (base._edge(),) + fn.next_functions[1:]
         self._input_meta = ((base._data.shape, base._data.dtype),) + fn._input_meta[1:]

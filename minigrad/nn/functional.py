@@ -61,7 +61,8 @@ def linear(input, weight, bias=None):  # noqa: A002
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and "
                            f"{weight.ndim}D")
-    if bias is not None and input.dtype is not weight.dtype:
+    addmm = bias is not None and (input.ndim == 2 or (bias.ndim == 1 and input.is_contiguous()))
+    if addmm and input.dtype is not weight.dtype:  # (addmm checks dtypes first; matmul, below, shapes first)
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {input.dtype._short} and "
                            f"{weight.dtype._short}")
     if bias is None:

@@ -7,7 +7,7 @@ Backward formulas are Tensor expressions, so create_graph=True differentiates th
 import numpy as np
 
 from ..autograd.function import Function, auto_element_wise, is_tensor, wrap
-from .pointwise import DivScalar, masked
+from .pointwise import DivScalar
 
 BCE_LOG_FLOOR = -100.0  # PyTorch clamps log(x) and log(1-x) here so that x = 0 or 1 gives a finite loss
 BCE_GRAD_EPSILON = 1e-12  # and keeps x(1-x) away from 0 in the gradient
@@ -177,32 +177,55 @@ class NllLoss(Function):
         picked, w, safe_target = _pick(x._data, labels, weight, ignore_index)
         # PyTorch: -(x * w) per sample of a batch, but 0 - x * w for a single sample (a zero prints 0. there)
         loss = -(picked * w) if x.ndim >= 2 else 0 - picked * w
-        ctx.reduction, ctx.shape = reduction, x._data.shape
-        ctx.safe_target, ctx.w = safe_target, w
+        ctx.arguments = (target, weight, ignore_index, reduction)
         # as PyTorch (backward needs only x's shape): changing x or the target in place then makes backward fail
         ctx.save_for_backward(x, target if is_tensor(target) else None)
         if reduction == "mean":
-            ctx.total = w.sum(dtype=w.dtype)
-            return np.asarray(loss.sum(dtype=loss.dtype) / ctx.total)
+            return np.asarray(loss.sum(dtype=loss.dtype) / w.sum(dtype=w.dtype))
         return reduce_array(loss, reduction)
 
     @staticmethod
     def backward(ctx, g):
-        ctx.saved_tensors  # noqa: B018 - checks that x and the target were not changed in place (nor freed)
-        index = _pick_index(ctx.shape, ctx.safe_target)
-        weights = np.zeros(ctx.shape, dtype=ctx.w.dtype)  # w_i at [i, t_i]
-        weights[index] = ctx.w
-        picked = np.zeros(ctx.shape, dtype=bool)  # the counted targets; +0 everywhere else, as PyTorch's scatter
-        picked[index] = ctx.w != 0
-        if ctx.reduction == "mean":
-            g = g / float(ctx.total)
-        if ctx.reduction == "none" and len(ctx.shape) > 1:
-            g = g.unsqueeze(1)
-        return masked(picked, -g * wrap(weights)), None, None, None, None  # PyTorch: w * -(g / W)
+        x, _ = ctx.saved_tensors  # (checks that x and the target were not changed in place, nor freed)
+        return NllLossBackward.apply(g, x, *ctx.arguments), None, None, None, None
 
     @staticmethod
     def jvp(ctx, t, *_):
         return NllLoss.apply(t, *ctx.inputs[1:])  # forward mode: the op itself on x's tangent (linear in x)
+
+
+class NllLossBackward(Function):
+    """nll_loss's backward as PyTorch runs it, an op of its own (x is an input only for its shape): -w_i g / W at
+    [i, t_i], +0 elsewhere. Linear in g, so dg = nll_loss of gg;  dx = 0"""
+    node_name = "NllLossBackwardBackward0"
+    constant_inputs = (2,)  # the target
+
+    @staticmethod
+    def forward(ctx, g, x, target, weight, ignore_index, reduction):
+        ctx.arguments = (target, weight, ignore_index, reduction)
+        labels = target._data if is_tensor(target) else target
+        _, w, safe_target = _pick(x._data, labels, weight, ignore_index)
+        index = _pick_index(x.shape, safe_target)
+        weights = np.zeros(x.shape, dtype=w.dtype)  # w_i at [i, t_i]
+        weights[index] = w
+        picked = np.zeros(x.shape, dtype=bool)  # the counted targets; +0 everywhere else, as PyTorch's scatter
+        picked[index] = w != 0
+        grad = g._data
+        if reduction == "mean":
+            grad = grad / w.sum(dtype=w.dtype)
+        if reduction == "none" and x.ndim > 1:
+            grad = np.expand_dims(grad, 1)
+        return np.where(picked, -grad * weights, np.zeros((), grad.dtype))  # PyTorch: w * -(g / W)
+
+    @staticmethod
+    def backward(ctx, gg):
+        dg = NllLoss.apply(gg, *ctx.arguments) if ctx.needs_input_grad[0] else None
+        dx = wrap(np.zeros(gg.shape, gg._data.dtype)) if ctx.needs_input_grad[1] else None  # (PyTorch: zeros)
+        return dg, dx, None, None, None, None
+
+    @staticmethod
+    def jvp(ctx, t_g, *_):
+        return NllLossBackward.apply(t_g, *ctx.inputs[1:]) if t_g is not None else None
 
 
 def _pick_index(shape, target):

@@ -3,7 +3,7 @@ in-place overwrites (copy_, fill_, zero_) whose old values get no gradient."""
 import numpy as np
 
 from .. import _messages as msg
-from ..autograd.function import Function, auto_linear, is_tensor, wrap
+from ..autograd.function import ACCUMULATE_PRIORITY, Function, auto_linear, is_tensor, wrap
 
 
 class Clone(Function):
@@ -124,6 +124,13 @@ class NotDifferentiable(Function):
     refuses it. A subclass names the ATen op for PyTorch's texts (aten_op = "floor_divide") and writes forward."""
     node_name = "torch::autograd::NotImplemented"  # class NotImplemented, name() with the C++ namespace
     aten_op = None
+
+    @classmethod
+    def apply(cls, *args):
+        out = super().apply(*args)
+        if out.grad_fn is not None:  # PyTorch runs its error nodes first among the ready ones, even before
+            out.grad_fn._seq += 2 * ACCUMULATE_PRIORITY  # leaves: the error comes before any leaf got a gradient
+        return out
 
     @classmethod
     def backward(cls, ctx, *grads):

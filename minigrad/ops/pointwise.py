@@ -146,7 +146,7 @@ class AddScaled(Add):
 
     @staticmethod
     def backward(ctx, g):
-        return g, g * ctx.alpha, None
+        return g, _times_alpha(g, ctx.alpha), None
 
     jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
 
@@ -164,9 +164,14 @@ class SubScaled(Sub):
 
     @staticmethod
     def backward(ctx, g):
-        return g, -g * ctx.alpha, None
+        return g, _times_alpha(-g, ctx.alpha), None
 
     jvp = auto_element_wise  # forward mode: J·t is backward applied to the tangent
+
+
+def _times_alpha(g, alpha):
+    """PyTorch's maybe_multiply: g itself for alpha 1, else g times the number (MulBackward1)."""
+    return g if alpha == 1 else MulScalar.apply(g, alpha)
 
 
 def _plus_scaled(a, b, alpha):
@@ -899,12 +904,13 @@ class Remainder(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[1] else None)
+        if ctx.needs_input_grad[1]:  # only b's gradient needs them (as PyTorch: otherwise backward can run twice)
+            ctx.save_for_backward(a, b)
         return remainder_values(a._data, b._data)
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
+        a, b = ctx.saved_tensors or (None, None)
         db = -g * DivRounding.apply(a, b, "floor") if ctx.needs_input_grad[1] else None  # (recorded: create_graph)
         return g if ctx.needs_input_grad[0] else None, db
 

@@ -408,8 +408,9 @@ def _degrees_of_freedom(name, n, correction, reduced):
     return max(dof, 0)
 
 
-def _variance(name, x, dims, correction, keepdim):
-    """The variance of x over dims (numpy axis), computed in float64 as PyTorch accumulates it."""
+def _variance(name, x, dims, correction, keepdim, root=False):
+    """The variance of x over dims (numpy axis), computed in float64 as PyTorch accumulates it (root: its square
+    root, the standard deviation, taken before rounding to x's dtype, so a float16 std does not overflow)."""
     if x.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     axis = dims if x.ndim else None
@@ -422,7 +423,8 @@ def _variance(name, x, dims, correction, keepdim):
         mean = np.add.reduce(wide, axis=axis, keepdims=True) / n if n else np.full([1] * x.ndim, np.nan)
         centered = wide - mean
         squares = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)
-        return np.asarray(squares / dof).astype(x.dtype)
+        variance = np.asarray(squares / dof)
+        return (np.sqrt(variance) if root else variance).astype(x.dtype)
 
 
 class Var(Function):
@@ -465,7 +467,7 @@ class Std(Function):
     @staticmethod
     def forward(ctx, a, dim, correction, keepdim):
         ctx.dims, ctx.correction, ctx.keepdim, ctx.all = _dims(dim, a.ndim), correction, keepdim, dim is None
-        out = np.sqrt(_variance("std", a._data, ctx.dims, correction, keepdim))
+        out = _variance("std", a._data, ctx.dims, correction, keepdim, root=True)
         ctx.save_for_backward(a, out)
         return out
 

@@ -476,6 +476,11 @@ class Select(Function):
 class Slice(Select):
     node_name = "SliceBackward0"
 
+    @staticmethod
+    def backward(ctx, g):
+        applied = applied_ops(ctx.key, ctx.shape)  # none for a lone slice that keeps its dim (x[:]), which PyTorch
+        return _INDEX_BACKWARD[applied[0] if applied else Slice].apply(g, ctx.key, ctx.shape), None  # slices too
+
 
 class UnsqueezeIndex(Select):
     node_name = "UnsqueezeBackward0"
