@@ -476,6 +476,7 @@ class Tensor(TensorMath):
         value = value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=self._data.dtype))
         try:
             if sh.is_advanced(key):
+                _refuse_index_overlap(self, key, value)  # (PyTorch checks memory before dtypes)
                 if value._data.dtype != self._data.dtype and not _fills_through_a_mask(key, value):
                     raise RuntimeError(msg.index_put_dtypes(self.dtype._short, value.dtype._short))
                 self._index_put(key, _without_leading_ones(value))
@@ -493,12 +494,7 @@ class Tensor(TensorMath):
             arrays = [p for p in (key if isinstance(key, tuple) else (key,)) if isinstance(p, np.ndarray)]
             if len(arrays) == 1 and arrays[0].dtype == bool and value._data.size == 1 and not accumulate:
                 _warn.warn(msg.MASKED_FILL_EXPANDED)  # PyTorch fills through one mask with masked_fill_
-        # PyTorch refuses index tensors or values in the memory being written (x[x] = v), except a single value
-        # filled through a mask (masked_fill_ reads the mask and the value first: x[x] = False, x[mask] = x[0])
-        parts = key if isinstance(key, tuple) else (key,)
-        if not _fills_through_a_mask(key, value) and any(
-                isinstance(p, np.ndarray) and np.may_share_memory(p, self._data) for p in parts):
-            raise RuntimeError(msg.PARTIAL_OVERLAP)
+        _refuse_index_overlap(self, key, value)
         if np.may_share_memory(value._data, self._data):
             if not _fills_through_a_mask(key, value) or value.requires_grad:
                 raise RuntimeError(msg.PARTIAL_OVERLAP)
@@ -628,6 +624,8 @@ class Tensor(TensorMath):
 
     def copy_(self, src):
         src = _as_tensor(src)
+        if src is self:  # PyTorch's kernel has nothing to copy (even in an expanded tensor); autograd still records
+            return self._inplace(misc.CopyInto.apply, src, same_value_everywhere=True)
         _check_copy_overlap(self._data, src._data)
         return self._inplace(misc.CopyInto.apply, src)
 
@@ -719,9 +717,21 @@ def _index_put_key(name, indices, values, target):
             raise TypeError(msg.expected_tensor_element(i, 0, index))
     if not isinstance(values, Tensor):
         raise TypeError(msg.index_put_argument(name, "values", 2, "Tensor", values))
+    key = _index_key(tuple(indices))
+    if name == "index_put_":
+        _refuse_index_overlap(target, key, values)  # (PyTorch checks memory before dtypes)
     if values.dtype is not target.dtype:
         raise RuntimeError(msg.index_put_dtypes(target.dtype._short, values.dtype._short))
-    return _index_key(tuple(indices))
+    return key
+
+
+def _refuse_index_overlap(target, key, value):
+    """PyTorch refuses index tensors in the memory being written (x[x] = v), except for a single value filled
+    through a mask (masked_fill_ reads the mask first: x[x] = False)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if not _fills_through_a_mask(key, value) and any(  # (the tensor itself counts even when empty)
+            isinstance(p, np.ndarray) and (p is target._data or np.may_share_memory(p, target._data)) for p in parts):
+        raise RuntimeError(msg.PARTIAL_OVERLAP)
 
 
 def _check_partial_overlap(out, arg):
@@ -823,7 +833,7 @@ def _index_message(error, key, ndim):
         if isinstance(parts[0], slice):
             return "slice() cannot be applied to a 0-dim tensor."
         if isinstance(parts[0], (int, np.integer)):
-            if parts[0] < 0:
+            if parts[0] != 0:
                 return f"index {parts[0]} is out of bounds for dimension 0 with size 0"
             return ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
                     "convert a 0-dim tensor to a number")
@@ -864,7 +874,10 @@ def _index_message(error, key, ndim):
 
 def _copy_to(target, value):
     """target = value as PyTorch's indexing writes it: copy_ for the same shape, fill_ for a 0-d value, else the
-    value without its leading 1s, expanded, then copied."""
+    value without its leading 1s, expanded, then copied. Into memory whose elements are shared (an expanded
+    tensor) PyTorch's indexing refuses to write, even a single value (fill_ itself would)."""
+    if _has_internal_overlap(target._data):
+        raise RuntimeError(msg.WRITE_TO_SHARED_ELEMENTS)
     if target.shape == value.shape:
         target.copy_(value)
     elif value.ndim == 0:

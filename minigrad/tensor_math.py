@@ -544,6 +544,11 @@ class TensorMath:
     def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
         if isinstance(other, TensorMath) and other._data.dtype != self._data.dtype:
             raise RuntimeError(f"{self.dtype._short} did not match {other.dtype._short}")
+        other_shape = np.shape(_as_tensor(other)._data)
+        try:
+            np.broadcast_shapes(self._data.shape, other_shape)
+        except ValueError:
+            raise RuntimeError(msg.broadcast_mismatch(self.shape, other_shape)) from None
         return bool(np.allclose(self._data, _as_tensor(other)._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def equal(self, other):

@@ -327,3 +327,54 @@ def test_a_remainder_by_a_constant_saves_nothing_and_can_backward_twice():
     y.backward()
     y.backward()
     assert repr(x.grad) == "tensor(4.)"
+
+
+def test_leaves_accumulate_in_the_order_they_became_ready_as_pytorch():
+    a, b, c = leaf(1.0), leaf(2.0), leaf(3.0)
+    order = []
+    for t, name in ((a, "a"), (b, "b"), (c, "c")):
+        t.register_hook(lambda g, name=name: order.append(name))
+    (a * b).backward()
+    (a * b * c).backward()
+    torch.stack([a, b, c, a]).sum().backward()
+    assert "".join(order) == "ab" + "cab" + "bca"
+
+
+def test_a_node_without_derivative_and_a_leaf_run_in_the_order_they_became_ready():
+    exponent_source, base = leaf(0.25), leaf(2.0)
+    with raises(RuntimeError, "derivative for aten::floor_divide is not implemented"):
+        (base ** (exponent_source // -0.25)).backward()
+    assert repr(base.grad) == "tensor(-0.2500)"  # the base's edge comes first: its leaf accumulated first
+
+
+@pytest.mark.parametrize("index, text", [(0, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"),
+                                         (1, "index 1 is out of bounds for dimension 0 with size 0")])
+def test_an_integer_index_into_a_0d_tensor(index, text):
+    with raises(IndexError, text):
+        torch.tensor(-1.5)[index]
+
+
+def test_small_errors_with_pytorchs_types_and_texts():
+    with raises(NotImplementedError, "\"remainder_cpu\" not implemented for 'Bool'"):
+        torch.tensor(False) % torch.tensor(False)
+    with raises(RuntimeError, "The size of tensor a (4) must match the size of tensor b (2) at non-singleton "
+                "dimension 0"):
+        torch.rand(4).allclose(torch.tensor([-0.5, 1.39]))
+    flags = torch.tensor([False])
+    with raises(RuntimeError, OVERLAP):  # the memory is checked before the dtypes
+        flags.index_put_((flags,), torch.tensor([]))
+
+
+def test_writes_into_an_expanded_gradient():
+    x = leaf([0.75, 1.5])
+    (g,) = torch.autograd.grad(x.sum(), [x])  # an expanded view of the seed, as in PyTorch
+    assert repr(g.copy_(g)) == "tensor([1., 1.])"  # onto itself: nothing to do
+    with raises(RuntimeError, "unsupported operation: more than one element of the written-to tensor refers to a "
+                "single memory location. Please clone() the tensor before performing the operation."):
+        g[None,] = -2.04
+
+
+def test_a_float16_norm_is_accumulated_in_float32():
+    x = torch.tensor([[-1.89, -0.58], [-10000.0, 10000.0]], dtype=torch.float16)
+    assert repr(x.norm()) == "tensor(14144., dtype=torch.float16)"

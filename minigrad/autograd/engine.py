@@ -3,7 +3,8 @@
 1. Count, for every node reachable from the roots, how many edges lead into it (explicit stack, no recursion).
 2. Seed: each root gets its gradient (ones for a scalar `loss.backward()`).
 3. A node is ready once every edge into it has delivered; ready nodes run latest-created first (a heap keyed by
-   creation order, as PyTorch's engine does), so the order is deterministic.
+   creation order, as PyTorch's engine does), so the order is deterministic. Leaves go before everything, in
+   the order they became ready (PyTorch gives them all one priority).
 4. Each node's backward turns the gradients of its outputs into gradients of its inputs.
 5. `unbroadcast` sums a gradient back to the shape its input had; 6. at fan-in, gradients add up (`_add`).
 7. At a leaf, AccumulateGrad adds the gradient into `.grad` (`_accumulate`).
@@ -16,12 +17,13 @@ helpers below, so the loop itself stays the algorithm.
 import contextlib
 import gc
 import heapq
+import itertools
 import sys
 
 from .. import _messages as msg
 from ..ops.misc import CopyBackwards
 from . import anomaly_mode
-from .function import AccumulateGrad, wrap, zeros_for
+from .function import ACCUMULATE_PRIORITY, AccumulateGrad, wrap, zeros_for
 from .grad_mode import state
 
 observers = []  # callables(node, grad_outputs, grad_inputs): teaching tools watch each step here
@@ -41,7 +43,9 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
     buffers = {}  # node -> the gradients of its outputs, summed as they arrive
     for (node, nr), seed in zip(roots, seeds):
         _add(buffers, node, nr, seed)
-    ready = [(-node._seq, node) for node in dict.fromkeys(node for node, _ in roots) if deps.get(node) == 0]
+    arrival = itertools.count()  # breaks ties between leaves: the first one ready runs first
+    ready = [(_priority(node), next(arrival), node) for node in dict.fromkeys(node for node, _ in roots)
+             if deps.get(node) == 0]
     heapq.heapify(ready)  # the nodes whose gradients are complete, latest-created first
     captured = {}
     grad_mode = state.grad_enabled
@@ -50,7 +54,7 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
         with _cyclic_gc_paused():
             while ready:
                 # 3. pop the latest-created ready node and take its gradients
-                node = heapq.heappop(ready)[1]
+                node = heapq.heappop(ready)[2]
                 grads = buffers.pop(node, None)  # None: no gradient reached it (an unused output)
                 if grads is not None and (node._tensor_prehooks or node._retained):
                     grads = _tensor_prehooks(node, grads)  # hooks on the tensors it made, retain_grad
@@ -77,13 +81,19 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
                     waiting = deps[child] - 1  # edges into child still to deliver
                     deps[child] = waiting
                     if waiting == 0:
-                        heapq.heappush(ready, (-child._seq, child))
+                        heapq.heappush(ready, (_priority(child), next(arrival), child))
                 if not retain_graph:  # 8. free what forward saved
                     node.release()
                 grads = grads_in = grad = None  # keep no gradient past its node (see _keeps_without_copy)
     finally:
         state.grad_enabled = grad_mode
     return captured
+
+
+def _priority(node):
+    """The heap's key: latest-created first (the largest creation number), and leaves (AccumulateGrad, whose numbers
+    start at ACCUMULATE_PRIORITY) before any other node, all with one key."""
+    return -min(node._seq, ACCUMULATE_PRIORITY)
 
 
 # ---- 1. planning ----

@@ -128,8 +128,8 @@ class NotDifferentiable(Function):
     @classmethod
     def apply(cls, *args):
         out = super().apply(*args)
-        if out.grad_fn is not None:  # PyTorch runs its error nodes first among the ready ones, even before
-            out.grad_fn._seq += 2 * ACCUMULATE_PRIORITY  # leaves: the error comes before any leaf got a gradient
+        if out.grad_fn is not None:  # PyTorch runs its error nodes with the leaves' priority: the error comes
+            out.grad_fn._seq += ACCUMULATE_PRIORITY  # before any leaf that became ready after it got a gradient
         return out
 
     @classmethod

@@ -944,6 +944,8 @@ class RemainderOp:
 
 def remainder_values(x, y):
     y = y if isinstance(y, np.ndarray) else np.asarray(y, dtype=x.dtype)
+    if x.dtype.kind == "b" and y.dtype.kind == "b":
+        raise NotImplementedError('"remainder_cpu" not implemented for \'Bool\'')
     if x.dtype.kind in "iub" and y.dtype.kind in "iub":
         if (y == 0).any():
             raise RuntimeError("ZeroDivisionError")

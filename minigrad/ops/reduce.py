@@ -356,6 +356,8 @@ class Norm(Function):
     @staticmethod
     def forward(ctx, a, p, dim, keepdim):
         x = np.abs(a._data)
+        if x.dtype == np.float16:  # PyTorch accumulates a half norm in float32 and rounds the result
+            x = x.astype(np.float32)
         ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a.ndim), keepdim
         axis = _axis(ctx.dims, a.ndim)
         if p == float("inf"):

@@ -149,13 +149,14 @@ def run(steps, lib, seed):
 
 # ---- comparing ----
 # The sign of a zero that a matrix product computes depends on the BLAS kernel (PyTorch's MKL and numpy's
-# OpenBLAS add products in different orders), and which of 0. and -0. maximum/minimum/clamp keep on a tie depends
-# on whether PyTorch ran the element through its vector or its scalar loop: so the sign of zeros is not compared
-# in values that went through one of these (the README's list of differences says so). Nor after abs and norm:
-# their backward formulas multiply by sgn(x), whose own derivative PyTorch represents by a zero tensor without
-# values that adds nothing, where minigrad adds real zeros (0. + -0. is 0.) in a second backward.
+# OpenBLAS add products in different orders), and which of 0. and -0. maximum/minimum/clamp/amax/amin keep on a
+# tie depends on whether PyTorch ran the element through its vector or its scalar loop: so the sign of zeros is
+# not compared in values that went through one of these (the README's list of differences says so). Nor after abs
+# and norm: their backward formulas multiply by sgn(x), whose own derivative PyTorch represents by a zero tensor
+# without values that adds nothing, where minigrad adds real zeros (0. + -0. is 0.) in a second backward.
 PRODUCTS = {"@", "matmul", "mm", "bmm", "mv", "dot", "nn.functional.linear", "module()", "maximum", "minimum",
-            "clamp", "clip", "clamp_", "clip_", "abs", "abs_", "norm", "nn.functional.l1_loss"}
+            "clamp", "clip", "clamp_", "clip_", "amax", "amin", "max", "min", "abs", "abs_", "norm",
+            "nn.functional.l1_loss"}
 
 
 def through_products(steps):
