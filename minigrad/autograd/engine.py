@@ -23,7 +23,7 @@ import sys
 from .. import _messages as msg
 from ..ops.misc import CopyBackwards
 from . import anomaly_mode
-from .function import ACCUMULATE_PRIORITY, AccumulateGrad, wrap, zeros_for
+from .function import AccumulateGrad, wrap, zeros_for
 from .grad_mode import state
 
 observers = []  # callables(node, grad_outputs, grad_inputs): teaching tools watch each step here
@@ -44,7 +44,7 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
     for (node, nr), seed in zip(roots, seeds):
         _add(buffers, node, nr, seed)
     arrival = itertools.count()  # breaks ties between leaves: the first one ready runs first
-    ready = [(_priority(node), next(arrival), node) for node in dict.fromkeys(node for node, _ in roots)
+    ready = [(-node._seq, next(arrival), node) for node in dict.fromkeys(node for node, _ in roots)
              if deps.get(node) == 0]
     heapq.heapify(ready)  # the nodes whose gradients are complete, latest-created first
     captured = {}
@@ -81,19 +81,13 @@ def run_backward(roots, seeds, retain_graph, create_graph, targets=None, capture
                     waiting = deps[child] - 1  # edges into child still to deliver
                     deps[child] = waiting
                     if waiting == 0:
-                        heapq.heappush(ready, (_priority(child), next(arrival), child))
+                        heapq.heappush(ready, (-child._seq, next(arrival), child))
                 if not retain_graph:  # 8. free what forward saved
                     node.release()
                 grads = grads_in = grad = None  # keep no gradient past its node (see _keeps_without_copy)
     finally:
         state.grad_enabled = grad_mode
     return captured
-
-
-def _priority(node):
-    """The heap's key: latest-created first (the largest creation number), and leaves (AccumulateGrad, whose numbers
-    start at ACCUMULATE_PRIORITY) before any other node, all with one key."""
-    return -min(node._seq, ACCUMULATE_PRIORITY)
 
 
 # ---- 1. planning ----

@@ -18,7 +18,7 @@ from . import forward_ad
 from .grad_mode import no_grad, state
 
 _creation_order = itertools.count()  # node ids for deterministic ordering: never id()
-ACCUMULATE_PRIORITY = 1 << 62  # leaves accumulate as soon as they are ready, as in PyTorch
+ACCUMULATE_PRIORITY = 1 << 62  # every leaf's place in the engine's queue: as soon as it is ready, as in PyTorch
 
 
 @functools.cache
@@ -259,11 +259,12 @@ def next_seq():
 class AccumulateGrad(Node):
     """The node at a leaf that requires grad: adds the incoming gradient into `variable.grad`."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("variable", "_created")
     __module__ = "builtins"  # prints as <AccumulateGrad object at 0x...>, like PyTorch's C++ node
 
     def __init__(self, variable):
-        self._seq = ACCUMULATE_PRIORITY + next(_creation_order)
+        self._seq = ACCUMULATE_PRIORITY  # all leaves share one priority, above every other node
+        self._created = next(_creation_order)
         self.variable = variable
         self.next_functions = ()
         self._saved = None

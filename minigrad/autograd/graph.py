@@ -41,7 +41,7 @@ def value_text(values):
 def creation_index(node):
     """A node's position in creation order (AccumulateGrad nodes are made when their leaf is first used; they and
     NotImplemented nodes carry a priority on top)."""
-    return node._seq % ACCUMULATE_PRIORITY
+    return node._created if node._seq == ACCUMULATE_PRIORITY else node._seq
 
 
 @dataclass

@@ -128,8 +128,9 @@ class NotDifferentiable(Function):
     @classmethod
     def apply(cls, *args):
         out = super().apply(*args)
-        if out.grad_fn is not None:  # PyTorch runs its error nodes with the leaves' priority: the error comes
-            out.grad_fn._seq += ACCUMULATE_PRIORITY  # before any leaf that became ready after it got a gradient
+        node = out.grad_fn
+        if node is not None:  # PyTorch runs its error nodes with the leaves' priority: the error comes before any
+            node._created, node._seq = node._seq, ACCUMULATE_PRIORITY  # leaf that became ready after it
         return out
 
     @classmethod
