@@ -177,7 +177,7 @@ class NllLoss(Function):
         picked, w, safe_target = _pick(x._data, labels, weight, ignore_index)
         # PyTorch: -(x * w) per sample of a batch, but 0 - x * w for a single sample (a zero prints 0. there)
         loss = -(picked * w) if x.ndim >= 2 else 0 - picked * w
-        ctx.arguments = (target, weight, ignore_index, reduction)
+        ctx.arguments, ctx.picks = (target, weight, ignore_index, reduction), (safe_target, w)
         # as PyTorch (backward needs only x's shape): changing x or the target in place then makes backward fail
         ctx.save_for_backward(x, target if is_tensor(target) else None)
         if reduction == "mean":
@@ -187,7 +187,7 @@ class NllLoss(Function):
     @staticmethod
     def backward(ctx, g):
         x, _ = ctx.saved_tensors  # (checks that x and the target were not changed in place, nor freed)
-        return NllLossBackward.apply(g, x, *ctx.arguments), None, None, None, None
+        return NllLossBackward.apply(g, x, *ctx.arguments, ctx.picks), None, None, None, None
 
     @staticmethod
     def jvp(ctx, t, *_):
@@ -201,27 +201,26 @@ class NllLossBackward(Function):
     constant_inputs = (2,)  # the target
 
     @staticmethod
-    def forward(ctx, g, x, target, weight, ignore_index, reduction):
+    def forward(ctx, g, x, target, weight, ignore_index, reduction, picks=None):
         ctx.arguments = (target, weight, ignore_index, reduction)
-        labels = target._data if is_tensor(target) else target
-        _, w, safe_target = _pick(x._data, labels, weight, ignore_index)
-        index = _pick_index(x.shape, safe_target)
-        weights = np.zeros(x.shape, dtype=w.dtype)  # w_i at [i, t_i]
-        weights[index] = w
-        picked = np.zeros(x.shape, dtype=bool)  # the counted targets; +0 everywhere else, as PyTorch's scatter
-        picked[index] = w != 0
+        if picks is None:  # (the forward's picks, when nll_loss's own backward calls it)
+            labels = target._data if is_tensor(target) else target
+            _, w, safe_target = _pick(x._data, labels, weight, ignore_index)
+        else:
+            safe_target, w = picks
         grad = g._data
         if reduction == "mean":
             grad = grad / w.sum(dtype=w.dtype)
-        if reduction == "none" and x.ndim > 1:
-            grad = np.expand_dims(grad, 1)
-        return np.where(picked, -grad * weights, np.zeros((), grad.dtype))  # PyTorch: w * -(g / W)
+        values = -grad * w  # PyTorch: w * -(g / W), one per pick
+        out = np.zeros(x.shape, dtype=values.dtype)
+        out[_pick_index(x.shape, safe_target)] = np.where(w != 0, values, 0)  # +0 where nothing is counted
+        return out
 
     @staticmethod
     def backward(ctx, gg):
         dg = NllLoss.apply(gg, *ctx.arguments) if ctx.needs_input_grad[0] else None
         dx = wrap(np.zeros(gg.shape, gg._data.dtype)) if ctx.needs_input_grad[1] else None  # (PyTorch: zeros)
-        return dg, dx, None, None, None, None
+        return dg, dx, None, None, None, None, None
 
     @staticmethod
     def jvp(ctx, t_g, *_):
@@ -232,6 +231,8 @@ def _pick_index(shape, target):
     """The index of [i, target_i] in an input of `shape` (C,), (N, C) or (N, C, d1, ...)."""
     if len(shape) == 1:
         return (target,)
+    if target.ndim == 1:  # (speed: the common case, one class per row)
+        return np.arange(len(target)), target
     rest = np.indices(target.shape, sparse=True)  # (i, d1, ...) aligned with target
     return (rest[0], target, *rest[1:])
 

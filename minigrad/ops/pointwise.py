@@ -806,7 +806,8 @@ class Where(Function):
     def forward(ctx, cond, a, b):
         # cond: the learner's bool tensor, saved as PyTorch saves it (changing it in place makes backward fail;
         # backward frees it), or an array from a backward formula
-        ctx.save_for_backward(cond if is_tensor(cond) else wrap(cond))
+        if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
+            ctx.save_for_backward(cond if is_tensor(cond) else wrap(cond))
         cond = cond._data if is_tensor(cond) else cond
         if _is_plus_zero(b) and a._data.dtype == b._data.dtype:  # where(mask, g, 0): a masked gradient, fast
             return keep_where(cond, a._data)
