@@ -875,12 +875,12 @@ def _index_message(error, key, ndim):
 def _copy_to(target, value):
     """target = value as PyTorch's indexing writes it: copy_ for the same shape, fill_ for a 0-d value, else the
     value without its leading 1s, expanded, then copied. Into memory whose elements are shared (an expanded
-    tensor) PyTorch's indexing refuses to write, even a single value (fill_ itself would)."""
-    if _has_internal_overlap(target._data):
-        raise RuntimeError(msg.WRITE_TO_SHARED_ELEMENTS)
+    tensor) PyTorch's indexing refuses to write even a single value, which fill_ itself would write."""
     if target.shape == value.shape:
         target.copy_(value)
     elif value.ndim == 0:
+        if _has_internal_overlap(target._data):
+            raise RuntimeError(msg.WRITE_TO_SHARED_ELEMENTS)
         target.fill_(value)
     else:
         sizes = value.shape
